@@ -1,0 +1,17 @@
+package dev.worldfx.nodes;
+
+import java.util.Set;
+
+/**
+ * An input or output of a node. {@code contexts} lists where the clip exists
+ * (Inpaint's Mask only in General; Generate's Source not in Generator).
+ */
+public record ClipSpec(String name, Set<NodeContext> contexts, Set<Components> components, boolean optional, boolean mask) {
+  public static final String SOURCE = "Source";
+  public static final String OUTPUT = "Output";
+  public static final String MASK = "Mask";
+
+  public boolean existsIn(NodeContext context) {
+    return contexts.contains(context);
+  }
+}

@@ -1,0 +1,32 @@
+package dev.worldfx.nodes.extend;
+
+import dev.worldfx.nodes.ParamSpec;
+import dev.worldfx.nodes.ParamSpec.ChoiceParam;
+import dev.worldfx.nodes.ParamSpec.IntParam;
+import java.util.List;
+import java.util.Map;
+
+/** ExtendShot's parameters: name, label and hint side by side, declared once. */
+public final class ExtendShotParams {
+  private ExtendShotParams() {}
+
+  public static final int FORWARD = 0;
+  public static final int BACKWARD = 1;
+  public static final int BOTH = 2;
+
+  public static final ChoiceParam DIRECTION = new ChoiceParam("direction", "Direction",
+      "Add frames after the end of the shot, before its start, or both.", List.of("Forward", "Backward", "Both"), FORWARD,
+      Map.of());
+  public static final IntParam FRAMES_TO_ADD = new IntParam("framesToAdd", "Frames to add",
+      "How many frames to predict on each extended side.", 24, 0, 10000);
+  public static final ChoiceParam QUALITY = new ChoiceParam("quality", "Quality",
+      "Draft trains the shot model briefly; Final trains longer.", List.of("Draft", "Final"), 0, Map.of());
+  public static final IntParam SEED = new IntParam("seed", "Seed",
+      "Same seed, same inputs and parameters give the same pixels.", 0, 0, Integer.MAX_VALUE);
+  public static final IntParam BACKTEST_FRAMES = new IntParam("backtestFrames", "Back-test frames",
+      "Hides this many real frames, predicts them and reports how long an extension stays reliable. 0 = off.", 8, 0, 256);
+  public static final IntParam SEAM_BLEND = new IntParam("seamBlend", "Seam blend",
+      "Frames over which real and predicted frames are blended so the seam does not jump.", 4, 0, 64);
+
+  public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND);
+}
