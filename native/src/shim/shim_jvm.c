@@ -49,7 +49,8 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   options[n++].optionString = "-XX:-UsePerfData";
   options[n++].optionString = "-XX:-MaxFDLimit";
   options[n++].optionString = "--enable-native-access=ALL-UNNAMED";
-  options[n++].optionString = "-Dsun.stdout.encoding=UTF-8";
+  /* Guice's Guava calls sun.misc.Unsafe; without this, JDK 24+ prints warnings into the host's stderr. */
+  options[n++].optionString = "--sun-misc-unsafe-memory-access=allow";
   snprintf(opt_bundle, sizeof opt_bundle, "-Dworldfx.bundle=%s", bundle_dir);
   options[n++].optionString = opt_bundle;
   char cds[4200];

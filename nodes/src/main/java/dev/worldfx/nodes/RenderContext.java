@@ -19,6 +19,15 @@ public interface RenderContext {
   /** Reports progress in [0,1] of long work (solves); a no-op where nobody listens. */
   void progress(double fraction);
 
+  /**
+   * Runs {@code row} for every row of {@code rows}, polling abort between bands of rows.
+   * Rows may run on several threads at once (the OFX bridge uses the host's threads), so
+   * {@code row} must only write its own row.
+   */
+  default void forEachRow(RectI rows, java.util.function.IntConsumer row) {
+    RowBands.forEachRow(this, rows, row);
+  }
+
   /** Throws {@link RenderAbortedException} when the render should stop. */
   default void checkAbort() {
     if (aborted()) {

@@ -11,7 +11,6 @@ import dev.worldfx.nodes.NodeDescriptor;
 import dev.worldfx.nodes.ParamValues;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderContext;
-import dev.worldfx.nodes.RowBands;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -63,6 +62,6 @@ public final class ExtendShotNode implements Node {
     double t = ctx.shot().range(ClipSpec.SOURCE).clamp(ctx.time());
     FrameView src = Inputs.source(ctx, t, out);
     RectI window = ctx.renderWindow();
-    RowBands.forEachRow(ctx, window, y -> out.copyRowFrom(src, y, window.x1(), window.x2()));
+    ctx.forEachRow(window, y -> out.copyRowFrom(src, y, window.x1(), window.x2()));
   }
 }

@@ -9,7 +9,6 @@ import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.NodeDescriptor;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderContext;
-import dev.worldfx.nodes.RowBands;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -42,7 +41,7 @@ public final class GenerateNode implements Node {
     int frame = (int) Math.floor(ctx.time());
     RectI window = ctx.renderWindow();
     if (ctx.context() == NodeContext.GENERATOR) {
-      RowBands.forEachRow(ctx, window, y -> {
+      ctx.forEachRow(window, y -> {
         for (int x = window.x1(); x < window.x2(); x++) {
           for (int c = 0; c < 3; c++) {
             out.store(x, y, c, noise(seed, x, y, c, frame));
@@ -54,7 +53,7 @@ public final class GenerateNode implements Node {
     }
     FrameView src = Inputs.source(ctx, ctx.time(), out);
     float variation = (float) ctx.params().getDouble(GenerateParams.VARIATION.name());
-    RowBands.forEachRow(ctx, window, y -> {
+    ctx.forEachRow(window, y -> {
       for (int x = window.x1(); x < window.x2(); x++) {
         for (int c = 0; c < 3; c++) {
           out.store(x, y, c, src.sample(x, y, c) * (1f - variation) + noise(seed, x, y, c, frame) * variation);

@@ -10,7 +10,6 @@ import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.NodeDescriptor;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderContext;
-import dev.worldfx.nodes.RowBands;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import java.util.EnumSet;
 import java.util.List;
@@ -58,7 +57,7 @@ public final class InpaintNode implements Node {
     }
     FrameView matte = mask;
     RectI window = ctx.renderWindow();
-    RowBands.forEachRow(ctx, window, y -> {
+    ctx.forEachRow(window, y -> {
       for (int x = window.x1(); x < window.x2(); x++) {
         float m = FrameView.clamp01(matteValue(matteSource, src, matte, x, y));
         if (m == 0f) {

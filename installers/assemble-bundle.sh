@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Assembles target/WorldFX.ofx.bundle: the shim, a jlink runtime with only the modules
+# the bridge needs, and the jars. Built in a staging folder, then renamed into place, so
+# a host scanning target/ never sees half a bundle.
+#   assemble-bundle.sh JAVA_HOME NATIVE_TARGET INSTALLERS_TARGET
+set -euo pipefail
+JDK="$1"; NATIVE="$2"; TARGET="$3"
+BUNDLE="$TARGET/WorldFX.ofx.bundle"
+STAGE="$TARGET/.WorldFX.ofx.bundle.staging"
+RUNTIME="$TARGET/runtime"   # jlink output, reused while the module list is unchanged
+# java.base carries FFM; Guice needs java.logging and jdk.unsupported (sun.misc.Unsafe).
+MODULES="java.base,java.logging,jdk.unsupported"
+
+if [[ ! -x "$RUNTIME/bin/java" || "$(cat "$RUNTIME/.modules" 2>/dev/null)" != "$MODULES" ]]; then
+  rm -rf "$RUNTIME"
+  "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
+    --compress zip-6 --output "$RUNTIME"
+  # The default CDS archive is dumped without --enable-native-access, and the JVM drops
+  # its archived module graph when the flag differs; dump it again with our flags.
+  "$RUNTIME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xshare:dump -Xlog:cds=off >/dev/null
+  echo "$MODULES" > "$RUNTIME/.modules"
+fi
+
+rm -rf "$STAGE"
+mkdir -p "$STAGE/Contents/Linux-x86-64" "$STAGE/Contents/Resources/lib"
+cp "$NATIVE/WorldFX.ofx" "$STAGE/Contents/Linux-x86-64/WorldFX.ofx"
+cp "$TARGET"/jars/*.jar "$STAGE/Contents/Resources/lib/"
+cp -a "$RUNTIME" "$STAGE/Contents/Resources/runtime"
+rm -f "$STAGE/Contents/Resources/runtime/.modules"
+rm -rf "$BUNDLE.old"
+[[ -d "$BUNDLE" ]] && mv "$BUNDLE" "$BUNDLE.old"
+mv "$STAGE" "$BUNDLE"
+rm -rf "$BUNDLE.old"
+echo "WorldFX.ofx.bundle: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1), runtime $(du -sh "$BUNDLE/Contents/Resources/runtime" | cut -f1))"

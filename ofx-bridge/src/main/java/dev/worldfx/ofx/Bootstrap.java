@@ -1,0 +1,23 @@
+package dev.worldfx.ofx;
+
+import com.google.inject.Guice;
+import dev.worldfx.nodes.NodeRegistry;
+import dev.worldfx.nodes.NodesModule;
+
+/**
+ * The one method the native shim calls through JNI, once per bundle load. Returns the
+ * address of the plugin table ({int64 count; OfxPlugin[count]}) or 0 after logging why.
+ */
+public final class Bootstrap {
+  private Bootstrap() {}
+
+  public static long boot(String bundleDir) {
+    try {
+      NodeRegistry registry = Guice.createInjector(new NodesModule()).getInstance(NodeRegistry.class);
+      return MainEntry.install(registry.all());
+    } catch (Throwable t) {
+      BridgeLog.error("bootstrap of the bundle at " + bundleDir + " failed", t);
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package dev.worldfx.ofx;
+
+import dev.worldfx.nodes.NodeContext;
+import dev.worldfx.nodes.ParamValues;
+import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.RenderAbortedException;
+import dev.worldfx.nodes.RenderContext;
+import dev.worldfx.nodes.RowBands;
+import dev.worldfx.nodes.Shot;
+import java.lang.foreign.MemorySegment;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntConsumer;
+
+/** A render as the host asked for it; row work runs on the host's threads where it offers them. */
+final class OfxRenderContext implements RenderContext {
+  private final HostApi api;
+  private final MemorySegment effect;
+  private final NodeContext context;
+  private final double time;
+  private final RectI window;
+  private final ParamValues params;
+  private final Shot shot;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  OfxRenderContext(HostApi api, MemorySegment effect, NodeContext context, double time, RectI window, ParamValues params,
+                   Shot shot) {
+    this.api = api;
+    this.effect = effect;
+    this.context = context;
+    this.time = time;
+    this.window = window;
+    this.params = params;
+    this.shot = shot;
+  }
+
+  @Override
+  public NodeContext context() {
+    return context;
+  }
+
+  @Override
+  public double time() {
+    return time;
+  }
+
+  @Override
+  public RectI renderWindow() {
+    return window;
+  }
+
+  @Override
+  public ParamValues params() {
+    return params;
+  }
+
+  @Override
+  public Shot shot() {
+    return shot;
+  }
+
+  @Override
+  public boolean aborted() {
+    if (stopped.get()) {
+      return true;
+    }
+    if (api.effects.aborted(effect)) {
+      stopped.set(true);
+      return true;
+    }
+    return false;
+  }
+
+  @Override
+  public void progress(double fraction) {
+    // Frame renders are short; solves report through their own progress scope.
+  }
+
+  /**
+   * Bands of rows spread over the host's threads (OfxMultiThreadSuite). Falls back to this
+   * thread when the host has no suite or refuses (nested call).
+   */
+  @Override
+  public void forEachRow(RectI rows, IntConsumer row) {
+    int bands = (rows.height() + RowBands.BAND_ROWS - 1) / RowBands.BAND_ROWS;
+    ThreadSuite threads = api.threads;
+    int n = threads == null || bands < 2 ? 1 : Math.min(bands, threads.cpus());
+    if (n > 1) {
+      boolean ran = threads.run(n, (index, count) -> {
+        for (int b = index; b < bands; b += count) {
+          if (aborted()) {
+            throw new RenderAbortedException();
+          }
+          int y0 = rows.y1() + b * RowBands.BAND_ROWS;
+          int y1 = Math.min(rows.y2(), y0 + RowBands.BAND_ROWS);
+          for (int y = y0; y < y1; y++) {
+            row.accept(y);
+          }
+        }
+      });
+      if (ran) {
+        return;
+      }
+    }
+    RowBands.forEachRow(this, rows, row);
+  }
+}

@@ -1,0 +1,53 @@
+package dev.worldfx.ofx;
+
+import dev.worldfx.ofx.raw.Native;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/** OfxParameterSuiteV1, typed: define at describe time, read values at render time. */
+final class ParamSuite {
+  private final MemorySegment paramDefine, paramGetHandle, paramGetValueAtTime;
+  private final PropertySuite props;
+
+  ParamSuite(MemorySegment suite, PropertySuite props) {
+    this.props = props;
+    paramDefine = Native.function(suite, 0);
+    paramGetHandle = Native.function(suite, 1);
+    paramGetValueAtTime = Native.function(suite, 5);
+  }
+
+  PropertySet define(MemorySegment paramSet, String type, String name) {
+    MemorySegment out = Scratch.get();
+    OfxStatusException.check(Native.iPPPP(paramDefine, paramSet, Native.name(type), Native.name(name), out),
+        "paramDefine " + name);
+    return new PropertySet(out.get(ValueLayout.ADDRESS, 0), props);
+  }
+
+  MemorySegment handle(MemorySegment paramSet, String name) {
+    MemorySegment out = Scratch.get();
+    OfxStatusException.check(Native.iPPPP(paramGetHandle, paramSet, Native.name(name), out, MemorySegment.NULL),
+        "paramGetHandle " + name);
+    return out.get(ValueLayout.ADDRESS, 0);
+  }
+
+  /** Integer, Boolean and Choice parameters hand back an int. */
+  int intAt(MemorySegment param, double time, String name) {
+    MemorySegment out = Scratch.get();
+    OfxStatusException.check(Native.iPDvarP(paramGetValueAtTime, param, time, out), "value of " + name);
+    return out.get(ValueLayout.JAVA_INT, 0);
+  }
+
+  double doubleAt(MemorySegment param, double time, String name) {
+    MemorySegment out = Scratch.get();
+    OfxStatusException.check(Native.iPDvarP(paramGetValueAtTime, param, time, out), "value of " + name);
+    return out.get(ValueLayout.JAVA_DOUBLE, 0);
+  }
+
+  String stringAt(MemorySegment param, double time, String name) {
+    MemorySegment out = Scratch.get();
+    out.set(ValueLayout.ADDRESS, 0, MemorySegment.NULL);
+    OfxStatusException.check(Native.iPDvarP(paramGetValueAtTime, param, time, out), "value of " + name);
+    String s = Native.string(out.get(ValueLayout.ADDRESS, 0));
+    return s == null ? "" : s;
+  }
+}
