@@ -1,0 +1,42 @@
+package dev.worldfx.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Says what this machine has for WorldFX: Java, the bundle, OFX plugin folders, logs. */
+@Command(name = "doctor", mixinStandardHelpOptions = true,
+    description = "Report Java, the built bundle, OFX plugin folders and log locations.")
+final class DoctorCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    var out = spec.commandLine().getOut();
+    out.println("Java:        " + Runtime.version() + " at " + System.getProperty("java.home"));
+    Path bundle = Path.of(System.getProperty("worldfx.bundle", "installers/target/WorldFX.ofx.bundle"));
+    Path ofx = bundle.resolve("Contents/Linux-x86-64/WorldFX.ofx");
+    out.println("Bundle:      " + bundle.toAbsolutePath() + (Files.isRegularFile(ofx) ? " (built)" : " (not built: ./worldfx build)"));
+    Path runtime = bundle.resolve("Contents/Resources/runtime/lib/server/libjvm.so");
+    out.println("  runtime:   " + (Files.isRegularFile(runtime) ? "present" : "missing"));
+    List<String> folders = new ArrayList<>(List.of("/usr/OFX/Plugins", "/usr/local/OFX/Plugins"));
+    String path = System.getenv("OFX_PLUGIN_PATH");
+    if (path != null) {
+      folders.addAll(List.of(path.split(":")));
+    }
+    for (String f : folders) {
+      Path installed = Path.of(f, "WorldFX.ofx.bundle");
+      out.println("OFX folder:  " + f + (Files.isDirectory(installed) ? " (WorldFX installed)" : ""));
+    }
+    String logDir = System.getenv("WORLDFX_LOG_DIR");
+    out.println("Logs:        " + (logDir != null ? logDir : System.getProperty("user.home") + "/.worldfx/logs"));
+    out.println("GPU:         not used by this build (the CUDA backend is not implemented yet; CPU only)");
+    return Main.EXIT_OK;
+  }
+}

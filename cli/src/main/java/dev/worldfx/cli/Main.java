@@ -1,0 +1,67 @@
+package dev.worldfx.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import dev.worldfx.nodes.NodesModule;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** worldfx: the headless runner. Exit codes are documented in the README. */
+@Command(name = "worldfx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+    description = "WorldFX headless runner: run the Inpaint, ExtendShot and Generate nodes without a host.",
+    subcommands = {DemoCommand.class, BenchCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:", "  worldfx demo --out /tmp/worldfx-demo", "  worldfx bench bridge", "  worldfx doctor"})
+public final class Main {
+  /** Scripts rely on these; keep them in step with the README. */
+  static final int EXIT_OK = 0;
+  static final int EXIT_USAGE = 2;
+  static final int EXIT_INPUT = 3;
+  static final int EXIT_OUT_OF_MEMORY = 4;
+  static final int EXIT_FAILED = 1;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  static int run(String... args) {
+    Injector injector = Guice.createInjector(new NodesModule());
+    CommandLine cl = new CommandLine(new Main(), new GuiceFactory(injector));
+    cl.setExitCodeExceptionMapper(Main::exitCode);
+    cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+      line.getErr().println("worldfx: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+      return exitCode(ex);
+    });
+    return cl.execute(args);
+  }
+
+  static int exitCode(Throwable t) {
+    if (t instanceof OutOfMemoryError) {
+      return EXIT_OUT_OF_MEMORY;
+    }
+    if (t instanceof IllegalArgumentException || t instanceof java.io.IOException
+        || t instanceof dev.worldfx.nodes.NodeException) {
+      return EXIT_INPUT;
+    }
+    return EXIT_FAILED;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"worldfx " + (v != null ? v : "(development build)") + ", Java " + Runtime.version()};
+    }
+  }
+
+  /** Commands get their dependencies from Guice. */
+  private record GuiceFactory(Injector injector) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        return injector.getInstance(cls);
+      } catch (com.google.inject.ConfigurationException e) {
+        return CommandLine.defaultFactory().create(cls);
+      }
+    }
+  }
+}
