@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define ROTATE_BYTES (4L << 20)
+
 static int make_dirs(const char *path) {
   char buf[4096];
   size_t n = strlen(path);
@@ -51,6 +53,12 @@ void shim_log(const char *fmt, ...) {
   FILE *f = NULL;
   if (shim_log_dir(dir, sizeof dir) == 0) {
     snprintf(path, sizeof path, "%s/worldfx-native.log", dir);
+    struct stat st;
+    if (stat(path, &st) == 0 && st.st_size > ROTATE_BYTES) {
+      char old[4300];
+      snprintf(old, sizeof old, "%s.1", path);
+      rename(path, old); /* keep one previous log; hosts start many times a day */
+    }
     f = fopen(path, "a");
   }
   if (!f) f = stderr; /* last resort: the host may show it */

@@ -35,6 +35,9 @@ public final class Main {
   }
 
   static int exitCode(Throwable t) {
+    if (t instanceof CommandLine.ParameterException) {
+      return EXIT_USAGE;
+    }
     if (t instanceof OutOfMemoryError) {
       return EXIT_OUT_OF_MEMORY;
     }

@@ -14,7 +14,10 @@ public final class Bootstrap {
   public static long boot(String bundleDir) {
     try {
       NodeRegistry registry = Guice.createInjector(new NodesModule()).getInstance(NodeRegistry.class);
-      return MainEntry.install(registry.all());
+      long table = MainEntry.install(registry.all());
+      BridgeLog.info("WorldFX booted from " + bundleDir + " on Java " + Runtime.version() + " at "
+          + System.getProperty("java.home") + " (" + registry.all().size() + " plugins)");
+      return table;
     } catch (Throwable t) {
       BridgeLog.error("bootstrap of the bundle at " + bundleDir + " failed", t);
       return 0;

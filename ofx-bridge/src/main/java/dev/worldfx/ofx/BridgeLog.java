@@ -14,6 +14,9 @@ import java.time.Instant;
  * Hosts hide stderr, and a failed render must leave a trace the user can send us.
  */
 final class BridgeLog {
+  /** Hosts start many times a day; keep one previous log and never grow without bound. */
+  static final long ROTATE_BYTES = 4L << 20;
+
   private BridgeLog() {}
 
   static Path directory() {
@@ -40,7 +43,11 @@ final class BridgeLog {
     try {
       Path dir = directory();
       Files.createDirectories(dir);
-      Files.writeString(dir.resolve("worldfx.log"),
+      Path log = dir.resolve("worldfx.log");
+      if (Files.exists(log) && Files.size(log) > ROTATE_BYTES) {
+        Files.move(log, dir.resolve("worldfx.log.1"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Files.writeString(log,
           Instant.now() + " pid=" + ProcessHandle.current().pid() + " " + line + "\n", StandardCharsets.UTF_8,
           StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     } catch (IOException | RuntimeException e) {

@@ -1,0 +1,128 @@
+package dev.worldfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoCommandTest {
+  private static final int FRAMES = 4;
+  private static final int W = 64;
+  private static final int H = 48;
+
+  @TempDir
+  static Path tmp;
+  private static Path out;
+  private static int demoExit;
+
+  @BeforeAll
+  static void runDemo() {
+    out = tmp.resolve("demo");
+    demoExit = Main.run("demo", "--out", out.toString(), "--frames", Integer.toString(FRAMES), "--size", W + "x" + H);
+  }
+
+  @Test
+  void demoWritesEverySequence() throws IOException {
+    assertEquals(0, demoExit);
+    Map<String, Long> counts;
+    try (Stream<Path> files = Files.list(out)) {
+      counts = files.map(p -> p.getFileName().toString())
+          .collect(Collectors.groupingBy(n -> n.substring(0, n.indexOf('.')), TreeMap::new, Collectors.counting()));
+    }
+    // ExtendShot Forward +6 over frames 0..3: 10 frames; Generate renders 4 frames.
+    assertEquals(Map.of("source", 4L, "matte", 4L, "inpaint", 4L, "extend", 10L, "generate", 4L, "variation", 4L), counts);
+    for (String name : List.of("source.0000.png", "matte.0003.png", "extend.0009.png", "generate.0003.png", "variation.0000.png")) {
+      BufferedImage img = read(name);
+      assertEquals(W, img.getWidth(), name);
+      assertEquals(H, img.getHeight(), name);
+    }
+  }
+
+  @Test
+  void inpaintKeepsPixelsOutsideTheMatteAndGreysInside() throws IOException {
+    BufferedImage source = read("source.0001.png");
+    BufferedImage matte = read("matte.0001.png");
+    BufferedImage inpaint = read("inpaint.0001.png");
+    int kept = 0;
+    int filled = 0;
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        int m = matte.getRGB(x, y);
+        String at = "(" + x + "," + y + ")";
+        if (m == 0xFF000000) {
+          assertEquals(hex(source.getRGB(x, y)), hex(inpaint.getRGB(x, y)), "outside the matte " + at);
+          kept++;
+        } else {
+          assertEquals(hex(0xFFFFFFFF), hex(m), "the matte is black or white " + at);
+          assertEquals(hex(0xFF808080), hex(inpaint.getRGB(x, y)), "placeholder grey " + at);
+          assertTrue(source.getRGB(x, y) != inpaint.getRGB(x, y), "changed " + at);
+          filled++;
+        }
+      }
+    }
+    assertTrue(kept > W * H / 2 && filled > 20, "kept " + kept + ", filled " + filled);
+  }
+
+  @Test
+  void extendPassesRealFramesThroughAndHoldsTheLast() throws IOException {
+    for (int i = 0; i < FRAMES; i++) {
+      assertSamePixels(read(String.format("source.%04d.png", i)), read(String.format("extend.%04d.png", i)), "frame " + i);
+    }
+    BufferedImage last = read(String.format("source.%04d.png", FRAMES - 1));
+    for (int i = FRAMES; i < FRAMES + 6; i++) {
+      assertSamePixels(last, read(String.format("extend.%04d.png", i)), "added frame " + i);
+    }
+  }
+
+  @Test
+  void unknownOptionIsAUsageError() {
+    assertEquals(2, Main.run("demo", "--nosuch", "--out", tmp.resolve("x").toString()));
+    assertEquals(2, Main.run("--frobnicate"));
+  }
+
+  @Test
+  void tooSmallSizeIsAnInputError() {
+    assertEquals(3, Main.run("demo", "--out", tmp.resolve("small").toString(), "--size", "10x10"));
+    assertEquals(3, Main.run("demo", "--out", tmp.resolve("bad").toString(), "--size", "64by48"));
+    assertTrue(Files.notExists(tmp.resolve("small")), "nothing written for a refused size");
+  }
+
+  @Test
+  void unknownBenchmarkIsAnInputError() {
+    assertEquals(3, Main.run("bench", "nosuch"));
+  }
+
+  private static BufferedImage read(String name) throws IOException {
+    Path file = out.resolve(name);
+    assertTrue(Files.isRegularFile(file), file + " exists");
+    BufferedImage img = ImageIO.read(file.toFile());
+    assertTrue(img != null, file + " is a PNG");
+    return img;
+  }
+
+  private static void assertSamePixels(BufferedImage expected, BufferedImage actual, String what) {
+    for (int y = 0; y < H; y++) {
+      for (int x = 0; x < W; x++) {
+        if (expected.getRGB(x, y) != actual.getRGB(x, y)) {
+          assertEquals(hex(expected.getRGB(x, y)), hex(actual.getRGB(x, y)), what + " at (" + x + "," + y + ")");
+        }
+      }
+    }
+  }
+
+  private static String hex(int argb) {
+    return String.format("%08X", argb);
+  }
+}

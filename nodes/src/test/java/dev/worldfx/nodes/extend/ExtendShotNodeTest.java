@@ -1,0 +1,144 @@
+package dev.worldfx.nodes.extend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.worldfx.nodes.ClipSpec;
+import dev.worldfx.nodes.Components;
+import dev.worldfx.nodes.FrameRange;
+import dev.worldfx.nodes.MissingInputException;
+import dev.worldfx.nodes.NodeContext;
+import dev.worldfx.nodes.PixelDepth;
+import dev.worldfx.nodes.RawImage;
+import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.local.InMemoryShot;
+import dev.worldfx.nodes.local.LocalRenderContext;
+import dev.worldfx.nodes.local.SpecParamValues;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class ExtendShotNodeTest {
+  private static final RectI BOUNDS = new RectI(-3, -2, 9, 8);
+  private static final int FIRST = 10;
+  private static final int COUNT = 4;
+
+  private final Arena arena = Arena.ofConfined();
+  private final ExtendShotNode node = new ExtendShotNode();
+
+  @AfterEach
+  void close() {
+    arena.close();
+  }
+
+  @ParameterizedTest
+  @CsvSource({"Forward, 5, 10, 25", "Backward, 5, 5, 20", "Both, 5, 5, 25", "Both, 0, 10, 20", "2, 3, 7, 23"})
+  void timeDomainAddsFramesOnTheChosenSides(String direction, int frames, double first, double last) {
+    SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.FILTER,
+        Map.of("direction", direction, "framesToAdd", Integer.toString(frames)));
+    assertEquals(new FrameRange(first, last), node.timeDomain(new FrameRange(10, 20), params));
+    assertTrue(node.changesTimeDomain());
+  }
+
+  @Test
+  void defaultTimeDomainIsForward24() {
+    SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.GENERAL, Map.of());
+    assertEquals(new FrameRange(0, 124), node.timeDomain(new FrameRange(0, 100), params));
+  }
+
+  @Test
+  void framesNeededIsTheHeldFrame() {
+    SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.FILTER, Map.of("direction", "Both"));
+    FrameRange source = new FrameRange(10, 20);
+    assertEquals(new FrameRange(10, 10), node.framesNeeded(3, source, params));
+    assertEquals(new FrameRange(14, 14), node.framesNeeded(14, source, params));
+    assertEquals(new FrameRange(20, 20), node.framesNeeded(40, source, params));
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = PixelDepth.class, names = {"BYTE", "SHORT", "FLOAT"})
+  void rendersInsideTheRangeAreTheFramesThemselves(PixelDepth depth) {
+    List<RawImage> frames = frames(depth);
+    for (int i = 0; i < COUNT; i++) {
+      RawImage out = output(depth);
+      render(FIRST + i, frames, BOUNDS, out);
+      assertEquals(-1L, frames.get(i).memory.mismatch(out.memory), "frame " + (FIRST + i) + " byte-exact");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = PixelDepth.class, names = {"BYTE", "SHORT", "FLOAT"})
+  void beforeAndAfterTheRangeHoldTheFirstAndLastFrame(PixelDepth depth) {
+    List<RawImage> frames = frames(depth);
+    for (double t : new double[] {FIRST - 5, FIRST - 1, FIRST - 0.5}) {
+      RawImage out = output(depth);
+      render(t, frames, BOUNDS, out);
+      assertEquals(-1L, frames.get(0).memory.mismatch(out.memory), "t=" + t + " holds the first frame");
+    }
+    for (double t : new double[] {FIRST + COUNT, FIRST + COUNT + 30}) {
+      RawImage out = output(depth);
+      render(t, frames, BOUNDS, out);
+      assertEquals(-1L, frames.get(COUNT - 1).memory.mismatch(out.memory), "t=" + t + " holds the last frame");
+    }
+  }
+
+  @Test
+  void renderWindowLeavesTheRestUntouched() {
+    List<RawImage> frames = frames(PixelDepth.FLOAT);
+    RawImage out = output(PixelDepth.FLOAT);
+    RectI window = new RectI(0, 1, 5, 6);
+    render(FIRST + COUNT + 2, frames, window, out);
+    byte[] sentinel = new byte[out.bytesPerPixel()];
+    Arrays.fill(sentinel, (byte) 0xEE);
+    for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
+      for (int x = BOUNDS.x1(); x < BOUNDS.x2(); x++) {
+        byte[] expected = window.contains(x, y) ? frames.get(COUNT - 1).pixel(x, y) : sentinel;
+        assertArrayEquals(expected, out.pixel(x, y), "(" + x + "," + y + ")");
+      }
+    }
+  }
+
+  @Test
+  void noSourceIsAMissingInput() {
+    RawImage out = output(PixelDepth.BYTE);
+    InMemoryShot empty = new InMemoryShot(0);
+    assertThrows(MissingInputException.class, () -> node.render(new LocalRenderContext(NodeContext.FILTER, 0, BOUNDS,
+        new SpecParamValues(node.descriptor(), NodeContext.FILTER, Map.of()), empty), out.view));
+  }
+
+  /** Distinct frames; float ones carry HDR and negative values. */
+  private List<RawImage> frames(PixelDepth depth) {
+    List<RawImage> frames = new ArrayList<>();
+    for (int i = 0; i < COUNT; i++) {
+      RawImage f = RawImage.of(arena, BOUNDS, depth, Components.RGBA);
+      f.fillRandom(100 + i);
+      frames.add(f);
+    }
+    for (int i = 1; i < COUNT; i++) {
+      assertTrue(frames.get(0).memory.mismatch(frames.get(i).memory) >= 0, "frames differ");
+    }
+    return frames;
+  }
+
+  private RawImage output(PixelDepth depth) {
+    RawImage out = RawImage.of(arena, BOUNDS, depth, Components.RGBA);
+    out.fill((byte) 0xEE);
+    return out;
+  }
+
+  private void render(double t, List<RawImage> frames, RectI window, RawImage out) {
+    InMemoryShot shot = new InMemoryShot(FIRST).with(ClipSpec.SOURCE, frames.stream().map(f -> f.view).toList());
+    SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.FILTER,
+        Map.of("direction", "Both", "framesToAdd", "50"));
+    node.render(new LocalRenderContext(NodeContext.FILTER, t, window, params, shot), out.view);
+  }
+}
