@@ -1,0 +1,117 @@
+/*
+ * --bench: the cost of the OFX bridge itself. JVM cold boot in this process, then an
+ * ExtendShot pass-through (a byte-exact copy of the source frame) at 1920x1080 against
+ * memcpy of the same bytes, measured in the same run so the ratio is comparable across
+ * machines.
+ */
+#include "testhost.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define WARMUP 10
+#define TIMED 60
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n) {
+  qsort(v, (size_t)n, sizeof *v, cmp_double);
+  return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static double memcpy_median_ms(const unsigned char *src, size_t bytes) {
+  unsigned char *dst = malloc(bytes);
+  if (!dst) abort();
+  double t[TIMED];
+  for (int i = 0; i < WARMUP + TIMED; i++) {
+    double t0 = now_ms();
+    memcpy(dst, src, bytes);
+    /* Touch the result so the copy cannot be dropped. */
+    __asm__ __volatile__("" : : "r"(dst) : "memory");
+    if (i >= WARMUP) t[i - WARMUP] = now_ms() - t0;
+  }
+  free(dst);
+  return median(t, TIMED);
+}
+
+/* Returns false (after reporting) when the pass-through is not the source. */
+static bool bench_depth(HostPlugin *hp, Depth d) {
+  const int w = 1920, h = 1080;
+  OfxRectI bounds = rect(0, 0, w, h);
+  char name[96], why[1024] = "";
+  snprintf(name, sizeof name, "bench/passthrough-%s-equals-source", depth_label(d));
+  OfxImageEffectHandle inst;
+  OfxStatus st = instance_create(hp, CTX_FILTER, &inst);
+  if (st != kOfxStatOK) {
+    check_fail(name, "CreateInstance returned %s", status_name(st));
+    return false;
+  }
+  Image *src = image_new(d, 4, bounds, false, 0);
+  image_fill_pattern(src, PATTERN_COLOUR, 42);
+  Image *frames[10];
+  for (int i = 0; i < 10; i++) frames[i] = src; /* one buffer serves the whole 0..9 range */
+  clip_set_frames(effect_clip(inst, kOfxImageEffectSimpleSourceClipName), frames, 10, 0);
+  clip_set_format(effect_clip(inst, kOfxImageEffectOutputClipName), d, 4);
+  Image *out = image_new(d, 4, bounds, false, 0);
+  image_fill_sentinel(out);
+
+  bool ok = instance_prepare_render(inst, 5, bounds, why, sizeof why);
+  double t[TIMED];
+  if (ok) {
+    instance_begin_sequence(inst, 0, 9);
+    for (int i = 0; ok && i < WARMUP + TIMED; i++) {
+      double t0 = now_ms();
+      st = instance_render(inst, 5, bounds, out);
+      if (i >= WARMUP) t[i - WARMUP] = now_ms() - t0;
+      if (st != kOfxStatOK) {
+        snprintf(why, sizeof why, "Render returned %s", status_name(st));
+        ok = false;
+      }
+    }
+    instance_end_sequence(inst, 0, 9);
+  }
+  size_t bytes = (size_t)w * h * 4 * depth_bytes(d);
+  ok = ok && image_same_pixels(out, src, bounds, why, sizeof why);
+  if (ok) {
+    double pass = median(t, TIMED);
+    double copy = memcpy_median_ms(src->data, bytes);
+    printf("passthrough_%s_ms=%.3f memcpy_%s_ms=%.3f ratio=%.2f\n", depth_label(d), pass, depth_label(d), copy,
+           pass / copy);
+  }
+  check_report(name, ok, why);
+  instance_destroy(inst);
+  image_free(src);
+  image_free(out);
+  return ok;
+}
+
+int run_bench(const char *bundle_dir) {
+  static Bundle b;
+  char why[1024] = "";
+  /* dlopen to the plugin list: the JVM's cold boot inside a host process. */
+  double t0 = now_ms();
+  bool opened = bundle_open(&b, bundle_dir, why, sizeof why);
+  double boot = now_ms() - t0;
+  if (!opened) {
+    check_fail("bench/boot", "%s", why);
+    return 1;
+  }
+  printf("boot_ms=%.1f\n", boot);
+  fflush(stdout);
+  HostPlugin *hp = bundle_plugin(&b, PLUGIN_EXTEND);
+  if (!hp) {
+    check_fail("bench/boot", "no %s in the bundle", plugin_ids[PLUGIN_EXTEND]);
+    return 1;
+  }
+  if (!plugin_prepare(hp, why, sizeof why)) {
+    check_fail("bench/describe", "%s", why);
+    return 1;
+  }
+  bool ok = bench_depth(hp, DEPTH_BYTE);
+  ok = bench_depth(hp, DEPTH_FLOAT) && ok;
+  return ok ? 0 : 1;
+}
