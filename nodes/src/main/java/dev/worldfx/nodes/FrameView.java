@@ -156,6 +156,27 @@ public final class FrameView {
     }
   }
 
+  /**
+   * Copies rows [y0, y1), pixels [x0, x1), from the same-format {@code src}. When both
+   * images store those rows as one contiguous block with the same row order (full-width
+   * rows, equal rowBytes), it is one bulk copy; otherwise row by row.
+   */
+  public void copyRowsFrom(FrameView src, int y0, int y1, int x0, int x1) {
+    long rowLength = (long) (x1 - x0) * bytesPerPixel;
+    boolean contiguous = rowBytes == src.rowBytes && Math.abs(rowBytes) == rowLength
+        && x0 == bounds.x1() && x1 == bounds.x2() && x0 == src.bounds.x1() && x1 == src.bounds.x2()
+        && y0 >= Math.max(bounds.y1(), src.bounds.y1()) && y1 <= Math.min(bounds.y2(), src.bounds.y2());
+    if (!contiguous || y1 <= y0) {
+      for (int y = y0; y < y1; y++) {
+        copyRowFrom(src, y, x0, x1);
+      }
+      return;
+    }
+    // Bottom-up images (negative rowBytes) hold row y1-1 lowest in memory.
+    int lowRow = rowBytes > 0 ? y0 : y1 - 1;
+    BulkCopy.copy(src.memory, src.offset(x0, lowRow), memory, offset(x0, lowRow), rowLength * (y1 - y0));
+  }
+
   public static float clamp01(float v) {
     return v < 0f ? 0f : (v > 1f ? 1f : v);
   }

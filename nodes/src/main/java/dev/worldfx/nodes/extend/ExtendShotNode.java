@@ -11,6 +11,7 @@ import dev.worldfx.nodes.NodeDescriptor;
 import dev.worldfx.nodes.ParamValues;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderContext;
+import dev.worldfx.nodes.RowBands;
 import java.util.EnumSet;
 import java.util.List;
 
@@ -62,6 +63,9 @@ public final class ExtendShotNode implements Node {
     double t = ctx.shot().range(ClipSpec.SOURCE).clamp(ctx.time());
     FrameView src = Inputs.source(ctx, t, out);
     RectI window = ctx.renderWindow();
-    ctx.forEachRow(window, y -> out.copyRowFrom(src, y, window.x1(), window.x2()));
+    // A copy is memory-bound: one thread saturates the bus; waking host threads costs more than it saves.
+    long bytesPerRow = (long) window.width() * out.depth().bytesPerChannel() * out.components().channels();
+    RowBands.forEachBand(ctx, window, RowBands.copyBandRows(bytesPerRow),
+        (y0, y1) -> out.copyRowsFrom(src, y0, y1, window.x1(), window.x2()));
   }
 }
