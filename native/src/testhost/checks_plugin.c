@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <ftw.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -534,4 +535,64 @@ void run_second_bundle_check(Bundle *b, const char *bundle_dir) {
   check_report(name, ok, why);
   /* The copy stays mapped (its code may be running in JVM threads); only the files go. */
   remove_tree(tmp);
+}
+
+/* ------------------------------------------------------------ runtime */
+
+/* The bundle must run on its own Java runtime whatever JDK (or none) the machine has, and
+ * a second bundle must join that JVM instead of loading a second libjvm, which crashes. */
+void run_runtime_check(const char *bundle_dir) {
+  const char *name = "runtime/one-libjvm-from-the-bundle";
+  if (!check_wanted(name)) return;
+  char why[9000] = "", expect[4200], real[4096];
+  /* WORLDFX_JAVA_HOME is the documented override of the bundle's own runtime. */
+  const char *override = getenv("WORLDFX_JAVA_HOME");
+  if (override && *override) {
+    if (!realpath(override, real)) snprintf(real, sizeof real, "%s", override);
+    snprintf(expect, sizeof expect, "%s/", real);
+  } else {
+    if (!realpath(bundle_dir, real)) snprintf(real, sizeof real, "%s", bundle_dir);
+    snprintf(expect, sizeof expect, "%s/Contents/Resources/runtime/", real);
+  }
+  FILE *maps = fopen("/proc/self/maps", "r");
+  if (!maps) {
+    check_report(name, false, "cannot read /proc/self/maps");
+    return;
+  }
+  char line[8192], first[4096] = "";
+  int distinct = 0;
+  while (fgets(line, sizeof line, maps)) {
+    char *path = strchr(line, '/');
+    if (!path || !strstr(path, "/libjvm.so")) continue;
+    path[strcspn(path, "\n")] = 0;
+    if (!first[0]) {
+      snprintf(first, sizeof first, "%s", path);
+      distinct = 1;
+    } else if (strcmp(first, path) != 0) {
+      distinct++;
+    }
+  }
+  fclose(maps);
+  bool ok = true;
+  if (distinct != 1) {
+    snprintf(why, sizeof why, "%d different libjvm.so files are mapped (first: %s)", distinct, first[0] ? first : "none");
+    ok = false;
+  } else if (strncmp(first, expect, strlen(expect)) != 0) {
+    snprintf(why, sizeof why, "libjvm.so comes from %s, not from %s", first, expect);
+    ok = false;
+  }
+  check_report(name, ok, why);
+}
+
+/* JNI_CreateJavaVM calls setlocale(LC_ALL, ""): a host whose numbers parse in the "C"
+ * locale would read "0.5" as 0 under a German one. The shim must restore the host's. */
+void run_locale_check(const char *locale_before) {
+  const char *name = "runtime/host-locale-kept";
+  if (!check_wanted(name)) return;
+  const char *now = setlocale(LC_ALL, NULL);
+  char why[512] = "";
+  bool ok = now && !strcmp(now, locale_before);
+  if (!ok) snprintf(why, sizeof why, "the host's locale was '%s' before the JVM booted and is '%s' after", locale_before,
+                    now ? now : "(null)");
+  check_report(name, ok, why);
 }

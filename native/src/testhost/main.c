@@ -11,6 +11,7 @@
 
 #include <signal.h>
 #include <stdarg.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,7 +117,10 @@ int main(int argc, char **argv) {
   run_boot_failure_check(bundle_dir);
 
   static Bundle bundle;
+  char locale_before[256];
+  snprintf(locale_before, sizeof locale_before, "%s", setlocale(LC_ALL, NULL));
   if (run_load_check(&bundle, bundle_dir)) {
+    run_locale_check(locale_before);
     run_describe_checks(&bundle);
     run_instance_checks(&bundle);
     run_param_checks(&bundle);
@@ -128,6 +132,7 @@ int main(int argc, char **argv) {
     run_bad_input_checks(&bundle);
     run_load_unload_check(&bundle);
     run_second_bundle_check(&bundle, bundle_dir);
+    run_runtime_check(bundle_dir);
   }
   if (th_verbose) props_print_plugin_errors(stderr);
   int p, f;

@@ -326,6 +326,8 @@ void run_abort_checks(Bundle *b);
 void run_bad_input_checks(Bundle *b);
 void run_load_unload_check(Bundle *b);
 void run_second_bundle_check(Bundle *b, const char *bundle_dir);
+void run_runtime_check(const char *bundle_dir);
+void run_locale_check(const char *locale_before);
 int run_bench(const char *bundle_dir);
 void prepare_plugins(Bundle *b);
 
