@@ -11,6 +11,16 @@ public record ClipSpec(String name, Set<NodeContext> contexts, Set<Components> c
   public static final String OUTPUT = "Output";
   public static final String MASK = "Mask";
 
+  /** The RGBA Source input, in the given contexts. */
+  public static ClipSpec source(Set<NodeContext> contexts) {
+    return new ClipSpec(SOURCE, contexts, java.util.EnumSet.of(Components.RGBA), false, false);
+  }
+
+  /** The RGBA Output, in every context. */
+  public static ClipSpec output() {
+    return new ClipSpec(OUTPUT, java.util.EnumSet.allOf(NodeContext.class), java.util.EnumSet.of(Components.RGBA), false, false);
+  }
+
   public boolean existsIn(NodeContext context) {
     return contexts.contains(context);
   }

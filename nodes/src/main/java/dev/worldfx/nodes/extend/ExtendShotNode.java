@@ -1,7 +1,6 @@
 package dev.worldfx.nodes.extend;
 
 import dev.worldfx.nodes.ClipSpec;
-import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameRange;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.Inputs;
@@ -28,8 +27,8 @@ public final class ExtendShotNode implements Node {
           + "bit-exact. PLACEHOLDER: this build holds the nearest real frame; the world model is not implemented yet.",
       EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL),
       List.of(
-          new ClipSpec(ClipSpec.SOURCE, EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL), EnumSet.of(Components.RGBA), false, false),
-          new ClipSpec(ClipSpec.OUTPUT, EnumSet.allOf(NodeContext.class), EnumSet.of(Components.RGBA), false, false)),
+          ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
+          ClipSpec.output()),
       ExtendShotParams.ALL, true);
 
   @Override

@@ -1,5 +1,6 @@
 package dev.worldfx.nodes.extend;
 
+import dev.worldfx.nodes.CommonParams;
 import dev.worldfx.nodes.ParamSpec;
 import dev.worldfx.nodes.ParamSpec.ChoiceParam;
 import dev.worldfx.nodes.ParamSpec.IntParam;
@@ -19,10 +20,8 @@ public final class ExtendShotParams {
       Map.of());
   public static final IntParam FRAMES_TO_ADD = new IntParam("framesToAdd", "Frames to add",
       "How many frames to predict on each extended side.", 24, 0, 10000);
-  public static final ChoiceParam QUALITY = new ChoiceParam("quality", "Quality",
-      "Draft trains the shot model briefly; Final trains longer.", List.of("Draft", "Final"), 0, Map.of());
-  public static final IntParam SEED = new IntParam("seed", "Seed",
-      "Same seed, same inputs and parameters give the same pixels.", 0, 0, Integer.MAX_VALUE);
+  public static final ChoiceParam QUALITY = CommonParams.quality("Draft trains the shot model briefly; Final trains longer.");
+  public static final IntParam SEED = CommonParams.SEED;
   public static final IntParam BACKTEST_FRAMES = new IntParam("backtestFrames", "Back-test frames",
       "Hides this many real frames, predicts them and reports how long an extension stays reliable. 0 = off.", 8, 0, 256);
   public static final IntParam SEAM_BLEND = new IntParam("seamBlend", "Seam blend",

@@ -1,7 +1,6 @@
 package dev.worldfx.nodes.generate;
 
 import dev.worldfx.nodes.ClipSpec;
-import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.Inputs;
 import dev.worldfx.nodes.Node;
@@ -25,8 +24,8 @@ public final class GenerateNode implements Node {
           + "PLACEHOLDER: this build outputs seeded noise; the generative model is not implemented yet.",
       EnumSet.of(NodeContext.GENERATOR, NodeContext.FILTER),
       List.of(
-          new ClipSpec(ClipSpec.SOURCE, EnumSet.of(NodeContext.FILTER), EnumSet.of(Components.RGBA), false, false),
-          new ClipSpec(ClipSpec.OUTPUT, EnumSet.allOf(NodeContext.class), EnumSet.of(Components.RGBA), false, false)),
+          ClipSpec.source(EnumSet.of(NodeContext.FILTER)),
+          ClipSpec.output()),
       GenerateParams.ALL, false);
 
   @Override

@@ -30,9 +30,9 @@ public final class InpaintNode implements Node {
           + "bit-exact. PLACEHOLDER: this build fills the matte with flat grey; the real fill is not implemented yet.",
       EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL),
       List.of(
-          new ClipSpec(ClipSpec.SOURCE, EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL), EnumSet.of(Components.RGBA), false, false),
+          ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           new ClipSpec(ClipSpec.MASK, EnumSet.of(NodeContext.GENERAL), EnumSet.of(Components.ALPHA, Components.RGBA), true, true),
-          new ClipSpec(ClipSpec.OUTPUT, EnumSet.allOf(NodeContext.class), EnumSet.of(Components.RGBA), false, false)),
+          ClipSpec.output()),
       InpaintParams.ALL, true);
 
   @Override

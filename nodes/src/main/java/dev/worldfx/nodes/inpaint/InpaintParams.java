@@ -1,5 +1,6 @@
 package dev.worldfx.nodes.inpaint;
 
+import dev.worldfx.nodes.CommonParams;
 import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.ParamSpec;
 import dev.worldfx.nodes.ParamSpec.ChoiceParam;
@@ -28,10 +29,8 @@ public final class InpaintParams {
       "Softens the matte edge over this many pixels. (Not applied yet: the current fill is a placeholder.)", 0, 0, 256);
   public static final IntParam TEMPORAL_RADIUS = new IntParam("temporalRadius", "Temporal radius",
       "How many frames before and after are searched for the hidden background.", 8, 0, 100);
-  public static final ChoiceParam QUALITY = new ChoiceParam("quality", "Quality",
-      "Draft shows a usable result quickly; Final refines it.", List.of("Draft", "Final"), 0, Map.of());
-  public static final IntParam SEED = new IntParam("seed", "Seed",
-      "Same seed, same inputs and parameters give the same pixels.", 0, 0, Integer.MAX_VALUE);
+  public static final ChoiceParam QUALITY = CommonParams.quality("Draft shows a usable result quickly; Final refines it.");
+  public static final IntParam SEED = CommonParams.SEED;
   public static final ChoiceParam OUTPUT = new ChoiceParam("output", "Output",
       "Result, the per-pixel confidence of the fill, or only the pixels propagated from other frames.",
       List.of("Result", "Confidence", "Propagated only"), 0, Map.of());
