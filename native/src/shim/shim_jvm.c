@@ -35,6 +35,12 @@ static int file_exists(const char *p) {
 static const char *const hostile_env[] = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "LC_ALL"};
 #define N_HOSTILE (sizeof hostile_env / sizeof hostile_env[0])
 
+static JavaVM *dump_vm;
+
+static void destroy_vm_for_dump(void) {
+  if (dump_vm) (*dump_vm)->DestroyJavaVM(dump_vm);
+}
+
 static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   CreateJavaVM_t create = (CreateJavaVM_t)dlsym(libjvm, "JNI_CreateJavaVM");
   if (!create) {
@@ -42,7 +48,7 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
     return NULL;
   }
   char opt_bundle[4200], opt_cds[4300];
-  JavaVMOption options[12];
+  JavaVMOption options[14];
   int n = 0;
   options[n++].optionString = "-Xrs";
   options[n++].optionString = "-XX:+UseSerialGC";
@@ -53,13 +59,21 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   options[n++].optionString = "--sun-misc-unsafe-memory-access=allow";
   snprintf(opt_bundle, sizeof opt_bundle, "-Dworldfx.bundle=%s", bundle_dir);
   options[n++].optionString = opt_bundle;
-  char cds[4200];
+  char cds[4200], opt_dump[4300];
   snprintf(cds, sizeof cds, "%s/Contents/Resources/worldfx.jsa", bundle_dir);
-  if (file_exists(cds)) {
+  /* Build time only (installers/assemble-bundle.sh): record the classes this boot loads into
+   * the bundle's class-data archive, written when the process exits. */
+  const char *dump = getenv("WORLDFX_CDS_DUMP");
+  if (dump && *dump) {
+    snprintf(opt_dump, sizeof opt_dump, "-XX:ArchiveClassesAtExit=%s", dump);
+    options[n++].optionString = opt_dump;
+  } else if (file_exists(cds)) {
     snprintf(opt_cds, sizeof opt_cds, "-XX:SharedArchiveFile=%s", cds);
     options[n++].optionString = opt_cds;
-    options[n++].optionString = "-Xlog:cds=off";
   }
+  /* A stale or moved archive is not an error (the JVM boots without it, just slower): keep
+   * its warnings out of the host's stdout. */
+  options[n++].optionString = "-Xlog:cds=off,cds+dynamic=off";
   for (int i = 0; i < n; i++) options[i].extraInfo = NULL;
   JavaVMInitArgs args = {.version = JNI_VERSION_10, .nOptions = n, .options = options, .ignoreUnrecognized = JNI_FALSE};
 
@@ -94,6 +108,11 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   if (rc != JNI_OK) {
     shim_log("JNI_CreateJavaVM failed with %d", (int)rc);
     return NULL;
+  }
+  if (dump && *dump) {
+    /* The archive is written by DestroyJavaVM, which hosts never call. */
+    dump_vm = vm;
+    atexit(destroy_vm_for_dump);
   }
   return vm;
 }

@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define WARMUP 10
 #define TIMED 60
@@ -117,9 +120,34 @@ static bool bench_depth(HostPlugin *hp, Depth d) {
   return ok;
 }
 
+/* Median start-to-exit of `java -version` on the bundle's own runtime: what a plain JVM
+ * start costs on this machine, the yardstick for the boot inside a host. */
+static double java_version_ms(const char *bundle_dir) {
+  char java[4200];
+  snprintf(java, sizeof java, "%s/Contents/Resources/runtime/bin/java", bundle_dir);
+  double t[9];
+  for (int i = 0; i < 9; i++) {
+    double t0 = now_ms();
+    pid_t pid = fork();
+    if (pid == 0) {
+      int devnull = open("/dev/null", O_WRONLY);
+      dup2(devnull, 1);
+      dup2(devnull, 2);
+      execl(java, java, "-XX:+UseSerialGC", "-version", (char *)NULL);
+      _exit(127);
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    t[i] = now_ms() - t0;
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return -1;
+  }
+  return median(t, 9);
+}
+
 int run_bench(const char *bundle_dir) {
   static Bundle b;
   char why[1024] = "";
+  double plain = java_version_ms(bundle_dir);
   /* dlopen to the plugin list: the JVM's cold boot inside a host process. */
   double t0 = now_ms();
   bool opened = bundle_open(&b, bundle_dir, why, sizeof why);
@@ -128,7 +156,7 @@ int run_bench(const char *bundle_dir) {
     check_fail("bench/boot", "%s", why);
     return 1;
   }
-  printf("boot_ms=%.1f\n", boot);
+  printf("boot_ms=%.1f java_version_ms=%.1f ratio=%.2f\n", boot, plain, plain > 0 ? boot / plain : 0.0);
   fflush(stdout);
   HostPlugin *hp = bundle_plugin(&b, PLUGIN_EXTEND);
   if (!hp) {
