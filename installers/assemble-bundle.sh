@@ -2,9 +2,10 @@
 # Assembles target/WorldFX.ofx.bundle: the shim, a jlink runtime with only the modules
 # the bridge needs, and the jars. Built in a staging folder, then renamed into place, so
 # a host scanning target/ never sees half a bundle.
-#   assemble-bundle.sh JAVA_HOME NATIVE_TARGET INSTALLERS_TARGET
+#   assemble-bundle.sh JAVA_HOME NATIVE_TARGET INSTALLERS_TARGET VERSION
 set -euo pipefail
-JDK="$1"; NATIVE="$2"; TARGET="$3"
+JDK="$1"; NATIVE="$2"; TARGET="$3"; VERSION="$4"
+HERE="$(cd "$(dirname "$0")" && pwd)"
 BUNDLE="$TARGET/WorldFX.ofx.bundle"
 STAGE="$TARGET/.WorldFX.ofx.bundle.staging"
 RUNTIME="$TARGET/runtime"   # jlink output, reused while the module list is unchanged
@@ -27,6 +28,17 @@ cp "$NATIVE/WorldFX.ofx" "$STAGE/Contents/Linux-x86-64/WorldFX.ofx"
 cp "$TARGET"/jars/*.jar "$STAGE/Contents/Resources/lib/"
 cp -a "$RUNTIME" "$STAGE/Contents/Resources/runtime"
 rm -f "$STAGE/Contents/Resources/runtime/.modules"
+# Icons: hosts look for Contents/Resources/<plugin id>.png (and .svg).
+cp "$HERE"/src/icons/*.png "$HERE"/src/icons/*.svg "$STAGE/Contents/Resources/"
+COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+printf 'WorldFX %s (commit %s)\n' "$VERSION" "$COMMIT" > "$STAGE/Contents/Resources/VERSION"
+# The installer replaces a bundle only when this marker says it is ours.
+cat > "$STAGE/Contents/Resources/worldfx-bundle.properties" <<PROPS
+vendor=dev.worldfx
+version=$VERSION
+commit=$COMMIT
+plugins=dev.worldfx.Inpaint,dev.worldfx.ExtendShot,dev.worldfx.Generate
+PROPS
 # Class-data archive of what a host's first load and render use: boot ~200 ms instead of ~300.
 # The test host drives the staged bundle with the shim in its build-only dump mode.
 WORLDFX_CDS_DUMP="$STAGE/Contents/Resources/worldfx.jsa" WORLDFX_LOG_DIR="$TARGET/cds-training-logs" \

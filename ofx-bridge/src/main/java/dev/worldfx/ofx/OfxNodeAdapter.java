@@ -132,6 +132,8 @@ final class OfxNodeAdapter {
     effect.setInt(Ofx.PROP_SUPPORTS_MULTI_RESOLUTION, 0, 0);
     effect.setInt(Ofx.PROP_SUPPORTS_MULTIPLE_CLIP_DEPTHS, 0, 0);
     effect.setInt(Ofx.PROP_TEMPORAL_CLIP_ACCESS, 0, descriptor.temporalClipAccess() ? 1 : 0);
+    // Icons ship in Contents/Resources; hosts without OfxPropIcon find them by plugin id.
+    effect.trySetStrings(Ofx.PROP_ICON, List.of(descriptor.id() + ".svg", descriptor.id() + ".png"));
   }
 
   private void describeInContext(HostApi api, MemorySegment effect, NodeContext context) {

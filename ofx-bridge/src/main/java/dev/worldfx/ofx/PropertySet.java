@@ -146,6 +146,18 @@ public final class PropertySet {
     }
   }
 
+  /** For optional properties a host may not know: false instead of an exception. */
+  public boolean trySetStrings(String name, List<String> values) {
+    try (Arena arena = Arena.ofConfined()) {
+      for (int i = 0; i < values.size(); i++) {
+        if (Native.iPPIP(suite.setString, handle, Native.name(name), i, arena.allocateFrom(values.get(i))) != Ofx.STAT_OK) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
   public void setStrings(String name, List<String> values) {
     for (int i = 0; i < values.size(); i++) {
       setString(name, i, values.get(i));

@@ -65,6 +65,7 @@ public final class Ofx {
   public static final String PROP_TIME = "OfxPropTime";
   public static final String PROP_PLUGIN_DESCRIPTION = "OfxPropPluginDescription";
   public static final String PROP_VERSION_LABEL = "OfxPropVersionLabel";
+  public static final String PROP_ICON = "OfxPropIcon";
   public static final String PLUGIN_PROP_GROUPING = "OfxImageEffectPluginPropGrouping";
   public static final String PLUGIN_RENDER_THREAD_SAFETY = "OfxImageEffectPluginRenderThreadSafety";
   public static final String RENDER_FULLY_SAFE = "OfxImageEffectRenderFullySafe";
