@@ -16,6 +16,8 @@ if [[ ! -x "$RUNTIME/bin/java" || "$(cat "$RUNTIME/.modules" 2>/dev/null)" != "$
   rm -rf "$RUNTIME"
   "$JDK/bin/jlink" --add-modules "$MODULES" --strip-debug --no-header-files --no-man-pages \
     --compress zip-6 --output "$RUNTIME"
+  # Symbols are for debugging the JDK itself; without them libjvm is about 10 MB smaller.
+  find "$RUNTIME" -name '*.so' -exec strip --strip-unneeded {} +
   # The default CDS archive is dumped without --enable-native-access, and the JVM drops
   # its archived module graph when the flag differs; dump it again with our flags.
   "$RUNTIME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xshare:dump -Xlog:cds=off >/dev/null
@@ -25,7 +27,7 @@ fi
 rm -rf "$STAGE"
 mkdir -p "$STAGE/Contents/Linux-x86-64" "$STAGE/Contents/Resources/lib"
 cp "$NATIVE/WorldFX.ofx" "$STAGE/Contents/Linux-x86-64/WorldFX.ofx"
-cp "$TARGET"/jars/*.jar "$STAGE/Contents/Resources/lib/"
+tr ':' '\n' < "$TARGET/bundle.classpath" | while read -r jar || [[ -n "$jar" ]]; do [[ -n "$jar" ]] && cp "$jar" "$STAGE/Contents/Resources/lib/"; done
 cp -a "$RUNTIME" "$STAGE/Contents/Resources/runtime"
 rm -f "$STAGE/Contents/Resources/runtime/.modules"
 # Icons: hosts look for Contents/Resources/<plugin id>.png (and .svg).

@@ -25,7 +25,7 @@ final class BenchCommand implements Callable<Integer> {
     Path root = Path.of(System.getProperty("worldfx.root", "."));
     List<String> command = switch (which) {
       case "bridge" -> {
-        Path host = root.resolve("native/target/ofx-test-host");
+        Path host = Path.of(System.getProperty("worldfx.testhost", root.resolve("native/target/ofx-test-host").toString()));
         Path bundle = Path.of(System.getProperty("worldfx.bundle", root.resolve("installers/target/WorldFX.ofx.bundle").toString()));
         require(Files.isExecutable(host) && Files.isDirectory(bundle), host + " and " + bundle);
         yield List.of(host.toString(), "--bench", bundle.toString());

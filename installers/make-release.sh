@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Makes target/worldfx-<version>-linux-x86_64.tar.gz: the bundle, the worldfx CLI with its
+# own Java runtime, the test host (to check an install), README and third-party licences.
+#   make-release.sh JAVA_HOME REPO_ROOT INSTALLERS_TARGET VERSION
+set -euo pipefail
+JDK="$1"; ROOT="$2"; TARGET="$3"; VERSION="$4"
+HERE="$(cd "$(dirname "$0")" && pwd)"
+NAME="worldfx-$VERSION-linux-x86_64"
+OUT="$TARGET/release"
+STAGE="$OUT/$NAME"
+CLI_RUNTIME="$TARGET/cli-runtime"
+# The CLI writes PNGs through javax.imageio (java.desktop); the rest as the bundle.
+CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop"
+
+if [[ ! -x "$CLI_RUNTIME/bin/java" || "$(cat "$CLI_RUNTIME/.modules" 2>/dev/null)" != "$CLI_MODULES" ]]; then
+  rm -rf "$CLI_RUNTIME"
+  "$JDK/bin/jlink" --add-modules "$CLI_MODULES" --strip-debug --no-header-files --no-man-pages --compress zip-6 \
+    --output "$CLI_RUNTIME"
+  find "$CLI_RUNTIME" -name '*.so' -exec strip --strip-unneeded {} +
+  echo "$CLI_MODULES" > "$CLI_RUNTIME/.modules"
+fi
+
+rm -rf "$OUT"
+mkdir -p "$STAGE/bin" "$STAGE/lib"
+cp -a "$TARGET/WorldFX.ofx.bundle" "$STAGE/"
+cp "$ROOT/cli/target/worldfx-cli.jar" "$STAGE/lib/"
+tr ':' '\n' < "$ROOT/cli/target/cli.classpath" | while read -r jar || [[ -n "$jar" ]]; do [[ -n "$jar" ]] && cp "$jar" "$STAGE/lib/"; done
+cp -a "$CLI_RUNTIME" "$STAGE/runtime"
+rm -f "$STAGE/runtime/.modules"
+cp "$ROOT/native/target/ofx-test-host" "$STAGE/bin/"
+cp "$ROOT/README.md" "$HERE/THIRD-PARTY.md" "$STAGE/"
+cp -r "$HERE/licenses" "$STAGE/licenses"
+cat > "$STAGE/bin/worldfx" <<'LAUNCHER'
+#!/usr/bin/env bash
+# worldfx from a release: runs on the Java runtime shipped beside it, never on a system JDK.
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+exec "$HERE/runtime/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC \
+  -Dworldfx.root="$HERE" -Dworldfx.bundle="$HERE/WorldFX.ofx.bundle" -Dworldfx.testhost="$HERE/bin/ofx-test-host" \
+  -cp "$HERE/lib/*" dev.worldfx.cli.Main "$@"
+LAUNCHER
+chmod +x "$STAGE/bin/worldfx"
+
+# Every shipped jar must be listed with its licence.
+unlisted=()
+for jar in "$STAGE"/lib/*.jar "$STAGE"/WorldFX.ofx.bundle/Contents/Resources/lib/*.jar; do
+  artifact="$(basename "$jar" .jar | sed -E 's/-[0-9].*$//')"
+  [[ "$artifact" == worldfx-* ]] && continue
+  grep -q "^| $artifact |" "$HERE/THIRD-PARTY.md" || unlisted+=("$artifact")
+done
+if ((${#unlisted[@]})); then
+  echo "make-release: jars without a licence row in installers/THIRD-PARTY.md: ${unlisted[*]}" >&2
+  exit 1
+fi
+tar -C "$OUT" -czf "$TARGET/$NAME.tar.gz" "$NAME"
+echo "release: $TARGET/$NAME.tar.gz ($(du -h "$TARGET/$NAME.tar.gz" | cut -f1); bundle runtime $(du -sh "$STAGE/WorldFX.ofx.bundle/Contents/Resources/runtime" | cut -f1), CLI runtime $(du -sh "$STAGE/runtime" | cut -f1))"
