@@ -1,31 +1,25 @@
 /*
- * The two symbols every OFX host looks up. The first call of either boots Java once
- * (pthread_once); when that fails the bundle reports 0 plugins and the reason is in
- * the log, so a host keeps running without WorldFX instead of aborting.
+ * The two symbols every OFX host looks up. The first call of either boots Java once;
+ * when that fails the bundle reports 0 plugins and the reason is in the log, so a host
+ * keeps running without WorldFX instead of aborting.
  */
 #include "shim.h"
+#include "shim_platform.h"
 
-#include <dlfcn.h>
-#include <libgen.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 WFX_EXPORT int OfxGetNumberOfPlugins(void);
 WFX_EXPORT OfxPlugin *OfxGetPlugin(int nth);
 
-static pthread_once_t boot_once = PTHREAD_ONCE_INIT;
 static int plugin_count = 0;
 static OfxPlugin *plugins = NULL;
 
-/* .../WorldFX.ofx.bundle/Contents/Linux-x86-64/WorldFX.ofx -> .../WorldFX.ofx.bundle */
+/* .../WorldFX.ofx.bundle/Contents/<arch>/WorldFX.ofx -> .../WorldFX.ofx.bundle */
 static int find_bundle_dir(char *out, size_t cap) {
-  Dl_info info;
-  if (!dladdr((void *)&OfxGetNumberOfPlugins, &info) || !info.dli_fname) return -1;
   char path[4096];
-  if (!realpath(info.dli_fname, path)) snprintf(path, sizeof path, "%s", info.dli_fname);
+  if (plat_module_path(path, sizeof path) != 0) return -1;
   for (int up = 0; up < 3; up++) {
     char *slash = strrchr(path, '/');
     if (!slash) return -1;
@@ -52,12 +46,12 @@ static void boot(void) {
 }
 
 WFX_EXPORT int OfxGetNumberOfPlugins(void) {
-  pthread_once(&boot_once, boot);
+  plat_once(boot);
   return plugin_count;
 }
 
 WFX_EXPORT OfxPlugin *OfxGetPlugin(int nth) {
-  pthread_once(&boot_once, boot);
+  plat_once(boot);
   if (nth < 0 || nth >= plugin_count) return NULL;
   return &plugins[nth];
 }

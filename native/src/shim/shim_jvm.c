@@ -9,16 +9,14 @@
  * The JVM is never destroyed: hosts call Load/Unload unbalanced and exit without notice.
  */
 #include "shim.h"
+#include "shim_platform.h"
 
-#include <dirent.h>
-#include <dlfcn.h>
 #include <jni.h>
 #include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef jint(JNICALL *CreateJavaVM_t)(JavaVM **, void **, void *);
 typedef jint(JNICALL *GetCreatedJavaVMs_t)(JavaVM **, jsize, jsize *);
@@ -26,10 +24,7 @@ typedef jint(JNICALL *GetCreatedJavaVMs_t)(JavaVM **, jsize, jsize *);
 #define BOOT_CLASS "dev.worldfx.ofx.Bootstrap"
 #define MAX_JARS 256
 
-static int file_exists(const char *p) {
-  struct stat st;
-  return stat(p, &st) == 0;
-}
+static int file_exists(const char *p) { return plat_file_size(p) >= 0; }
 
 /* Environment variables the JVM would otherwise read from the host's environment. */
 static const char *const hostile_env[] = {"JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS", "LC_ALL"};
@@ -42,7 +37,7 @@ static void destroy_vm_for_dump(void) {
 }
 
 static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
-  CreateJavaVM_t create = (CreateJavaVM_t)dlsym(libjvm, "JNI_CreateJavaVM");
+  CreateJavaVM_t create = (CreateJavaVM_t)plat_lib_sym(libjvm, "JNI_CreateJavaVM");
   if (!create) {
     shim_log("libjvm has no JNI_CreateJavaVM");
     return NULL;
@@ -63,7 +58,7 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   snprintf(cds, sizeof cds, "%s/Contents/Resources/worldfx.jsa", bundle_dir);
   /* Build time only (installers/assemble-bundle.sh): record the classes this boot loads into
    * the bundle's class-data archive, written when the process exits. */
-  const char *dump = getenv("WORLDFX_CDS_DUMP");
+  const char *dump = getenv("WORLDFX_CDS_DUMP"); /* read-only use; getenv exists everywhere */
   if (dump && *dump) {
     snprintf(opt_dump, sizeof opt_dump, "-XX:ArchiveClassesAtExit=%s", dump);
     options[n++].optionString = opt_dump;
@@ -82,11 +77,10 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
    * paths resolve. setenv is not thread-safe; this runs once, under pthread_once. */
   char *saved_env[N_HOSTILE];
   for (size_t i = 0; i < N_HOSTILE; i++) {
-    const char *v = getenv(hostile_env[i]);
-    saved_env[i] = v ? strdup(v) : NULL;
-    unsetenv(hostile_env[i]);
+    saved_env[i] = plat_getenv_dup(hostile_env[i]);
+    plat_setenv(hostile_env[i], NULL);
   }
-  setenv("LC_ALL", "C.UTF-8", 1);
+  plat_setenv("LC_ALL", "C.UTF-8");
   const char *loc = setlocale(LC_ALL, NULL);
   char *saved_locale = loc ? strdup(loc) : NULL;
 
@@ -98,12 +92,8 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
     free(saved_locale);
   }
   for (size_t i = 0; i < N_HOSTILE; i++) {
-    if (saved_env[i]) {
-      setenv(hostile_env[i], saved_env[i], 1);
-      free(saved_env[i]);
-    } else {
-      unsetenv(hostile_env[i]);
-    }
+    plat_setenv(hostile_env[i], saved_env[i]);
+    free(saved_env[i]);
   }
   if (rc != JNI_OK) {
     shim_log("JNI_CreateJavaVM failed with %d", (int)rc);
@@ -117,11 +107,10 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   return vm;
 }
 
-/* Any libjvm already in the process, by SONAME, without loading a second copy. */
+/* Any libjvm already in the process, without loading a second copy. */
 static JavaVM *existing_vm(void) {
-  void *lib = dlopen("libjvm.so", RTLD_NOLOAD | RTLD_NOW);
-  GetCreatedJavaVMs_t get = lib ? (GetCreatedJavaVMs_t)dlsym(lib, "JNI_GetCreatedJavaVMs")
-                                : (GetCreatedJavaVMs_t)dlsym(RTLD_DEFAULT, "JNI_GetCreatedJavaVMs");
+  void *lib = plat_lib_loaded_jvm();
+  GetCreatedJavaVMs_t get = (GetCreatedJavaVMs_t)plat_lib_sym(lib, "JNI_GetCreatedJavaVMs");
   if (!get) return NULL;
   JavaVM *vms[1];
   jsize count = 0;
@@ -153,27 +142,27 @@ static void log_pending_exception(JNIEnv *env, const char *what) {
     }                                     \
   } while (0)
 
+typedef struct {
+  int n;
+  char *path[MAX_JARS];
+} JarList;
+
+static void add_jar(const char *path, void *arg) {
+  JarList *l = arg;
+  if (l->n < MAX_JARS) l->path[l->n++] = strdup(path);
+}
+
 /* new URLClassLoader(jar URLs, platform loader).loadClass(BOOT_CLASS).boot(bundle) */
 static jlong call_bootstrap(JNIEnv *env, const char *bundle_dir) {
   char lib_dir[4200];
   snprintf(lib_dir, sizeof lib_dir, "%s/Contents/Resources/lib", bundle_dir);
-  DIR *d = opendir(lib_dir);
-  if (!d) {
-    shim_log("no jar folder at %s", lib_dir);
+  JarList jars = {.n = 0};
+  if (plat_list_dir(lib_dir, ".jar", add_jar, &jars) != 0 || jars.n == 0) {
+    shim_log("no jars in %s", lib_dir);
+    for (int i = 0; i < jars.n; i++) free(jars.path[i]);
     return 0;
   }
-  char *jars[MAX_JARS];
-  int njars = 0;
-  struct dirent *e;
-  while ((e = readdir(d)) && njars < MAX_JARS) {
-    size_t len = strlen(e->d_name);
-    if (len > 4 && strcmp(e->d_name + len - 4, ".jar") == 0) {
-      char *p = malloc(strlen(lib_dir) + len + 2);
-      sprintf(p, "%s/%s", lib_dir, e->d_name);
-      jars[njars++] = p;
-    }
-  }
-  closedir(d);
+  int njars = jars.n;
   jlong table = 0;
   if ((*env)->PushLocalFrame(env, 64 + 4 * njars) != 0) goto fail;
   jclass file_cls = (*env)->FindClass(env, "java/io/File");
@@ -187,7 +176,7 @@ static jlong call_bootstrap(JNIEnv *env, const char *bundle_dir) {
   jobjectArray urls = (*env)->NewObjectArray(env, njars, url_cls, NULL);
   CHECK(env, urls, "URL array");
   for (int i = 0; i < njars; i++) {
-    jstring path = (*env)->NewStringUTF(env, jars[i]);
+    jstring path = (*env)->NewStringUTF(env, jars.path[i]);
     jobject file = (*env)->NewObject(env, file_cls, file_init, path);
     CHECK(env, file, "new File(jar)");
     jobject uri = (*env)->CallObjectMethod(env, file, to_uri);
@@ -218,7 +207,7 @@ static jlong call_bootstrap(JNIEnv *env, const char *bundle_dir) {
   if (table == 0) shim_log("Java bootstrap reported failure (details in worldfx.log)");
 fail:
   (*env)->PopLocalFrame(env, NULL);
-  for (int i = 0; i < njars; i++) free(jars[i]);
+  for (int i = 0; i < njars; i++) free(jars.path[i]);
   return table;
 }
 
@@ -226,17 +215,18 @@ const void *shim_boot_java(const char *bundle_dir) {
   JavaVM *vm = existing_vm();
   JNIEnv *env = NULL;
   if (!vm) {
-    char libjvm_path[4400];
+    char libjvm_path[4400], err[512];
     const char *java_home = getenv("WORLDFX_JAVA_HOME");
     if (java_home && *java_home) {
-      snprintf(libjvm_path, sizeof libjvm_path, "%s/lib/server/libjvm.so", java_home);
+      snprintf(libjvm_path, sizeof libjvm_path, "%s/" SHIM_LIBJVM, java_home);
     } else {
-      snprintf(libjvm_path, sizeof libjvm_path, "%s/Contents/Resources/runtime/lib/server/libjvm.so", bundle_dir);
+      snprintf(libjvm_path, sizeof libjvm_path, "%s/Contents/Resources/runtime/" SHIM_LIBJVM, bundle_dir);
     }
-    void *lib = dlopen(libjvm_path, RTLD_NOW | RTLD_LOCAL);
+    void *lib = plat_lib_open(libjvm_path);
     if (!lib) {
       shim_log("cannot load the Java runtime %s%s: %s", libjvm_path,
-               (java_home && *java_home) ? " (from WORLDFX_JAVA_HOME)" : " (the bundle's own runtime)", dlerror());
+               (java_home && *java_home) ? " (from WORLDFX_JAVA_HOME)" : " (the bundle's own runtime)",
+               plat_lib_error(err, sizeof err));
       return NULL;
     }
     vm = create_vm(lib, bundle_dir, &env);

@@ -4,48 +4,26 @@
  * so the reason a JVM did not start must land in a file the user can find.
  */
 #include "shim.h"
+#include "shim_platform.h"
 
-#include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#define ROTATE_BYTES (4L << 20)
-
-static int make_dirs(const char *path) {
-  char buf[4096];
-  size_t n = strlen(path);
-  if (n == 0 || n >= sizeof buf) return -1;
-  memcpy(buf, path, n + 1);
-  for (char *p = buf + 1; *p; p++) {
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-      *p = '/';
-    }
-  }
-  if (mkdir(buf, 0755) != 0 && errno != EEXIST) return -1;
-  return 0;
-}
+/* Hosts start many times a day: keep one previous log and never grow without bound. */
+#define ROTATE_BYTES (4LL << 20)
 
 int shim_log_dir(char *out, size_t cap) {
-  const char *dir = getenv("WORLDFX_LOG_DIR");
+  char *dir = plat_getenv_dup("WORLDFX_LOG_DIR");
   if (dir && *dir) {
     snprintf(out, cap, "%s", dir);
   } else {
-    const char *home = getenv("HOME");
-    if (!home || !*home) {
-      struct passwd *pw = getpwuid(getuid());
-      home = pw ? pw->pw_dir : "/tmp";
-    }
+    char home[4096];
+    plat_home_dir(home, sizeof home);
     snprintf(out, cap, "%s/.worldfx/logs", home);
   }
-  return make_dirs(out);
+  free(dir);
+  return plat_mkdirs(out);
 }
 
 void shim_log(const char *fmt, ...) {
@@ -53,21 +31,17 @@ void shim_log(const char *fmt, ...) {
   FILE *f = NULL;
   if (shim_log_dir(dir, sizeof dir) == 0) {
     snprintf(path, sizeof path, "%s/worldfx-native.log", dir);
-    struct stat st;
-    if (stat(path, &st) == 0 && st.st_size > ROTATE_BYTES) {
+    if (plat_file_size(path) > ROTATE_BYTES) {
       char old[4300];
       snprintf(old, sizeof old, "%s.1", path);
-      rename(path, old); /* keep one previous log; hosts start many times a day */
+      plat_rename(path, old);
     }
     f = fopen(path, "a");
   }
   if (!f) f = stderr; /* last resort: the host may show it */
-  time_t now = time(NULL);
-  struct tm tm;
   char stamp[32];
-  gmtime_r(&now, &tm);
-  strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  fprintf(f, "%s pid=%d WorldFX.ofx: ", stamp, (int)getpid());
+  plat_utc_stamp(stamp, sizeof stamp);
+  fprintf(f, "%s pid=%d WorldFX.ofx: ", stamp, plat_pid());
   va_list ap;
   va_start(ap, fmt);
   vfprintf(f, fmt, ap);
