@@ -7,6 +7,11 @@ import java.util.List;
  * {@link Tensor#toF32} first); outputs are new contiguous F32 tensors from the
  * implementation's arena. Shapes are written as comments: [N,C,H,W] for images.
  * Semantics follow the ONNX operator of the same name unless stated otherwise.
+ *
+ * <p>Arenas: fast kernels split large work over pool threads, which can only touch memory of
+ * a shared arena ({@code Arena.ofShared()}, {@code ofAuto()}, {@code global()}). Given tensors
+ * or an output arena that are confined, a kernel runs on the calling thread instead: correct
+ * and bit-identical, only slower. Use shared arenas for frame-sized work.
  */
 public interface Ops {
   // --- linear and convolution -------------------------------------------------------------

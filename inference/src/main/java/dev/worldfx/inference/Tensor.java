@@ -202,7 +202,7 @@ public final class Tensor {
   public float[] toArray() {
     float[] out = new float[Math.toIntExact(numel())];
     if (dtype == DType.F32 && isContiguous()) {
-      MemorySegment.copy(data, ValueLayout.JAVA_FLOAT, offset * 4, out, 0, out.length);
+      MemorySegment.copy(data, F32, offset * 4, out, 0, out.length); // mapped model files need not be aligned
       return out;
     }
     for (int i = 0; i < out.length; i++) {
@@ -240,8 +240,18 @@ public final class Tensor {
     return new Tensor(data, dtype, s, contiguousStrides(s), offset);
   }
 
-  /** A view with two axes swapped. */
+  private int axis(int a) {
+    int r = a < 0 ? a + shape.length : a;
+    if (r < 0 || r >= shape.length) {
+      throw new IllegalArgumentException("axis " + a + " out of range for rank " + shape.length);
+    }
+    return r;
+  }
+
+  /** A view with two axes swapped (negative axes count from the end). */
   public Tensor transpose(int a, int b) {
+    a = axis(a);
+    b = axis(b);
     int[] s = shape.clone();
     long[] st = strides.clone();
     int t = s[a];
@@ -255,7 +265,8 @@ public final class Tensor {
 
   /** A view of {@code length} entries of {@code axis} starting at {@code start}. */
   public Tensor narrow(int axis, int start, int length) {
-    if (start < 0 || length < 0 || start + length > shape[axis]) {
+    axis = axis(axis);
+    if (start < 0 || length < 0 || start > shape[axis] || length > shape[axis] - start) {
       throw new IndexOutOfBoundsException("narrow(" + axis + ", " + start + ", " + length + ") of " + Arrays.toString(shape));
     }
     int[] s = shape.clone();
