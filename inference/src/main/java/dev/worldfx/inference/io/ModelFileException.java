@@ -5,11 +5,11 @@ import java.nio.file.Path;
 
 /** A model file that cannot be used as it is: corrupt, truncated, of an unsupported kind, or not the file we recorded. */
 public final class ModelFileException extends IOException {
-  ModelFileException(Path file, String problem) {
+  public ModelFileException(Path file, String problem) {
     super(file + ": " + problem);
   }
 
-  ModelFileException(Path file, String problem, Throwable cause) {
+  public ModelFileException(Path file, String problem, Throwable cause) {
     super(file + ": " + problem, cause);
   }
 }
