@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -190,7 +191,7 @@ record SafeTensorsHeader(Map<String, String> metadata, Map<String, Entry> tensor
     return v;
   }
 
-  private static void validateLayout(java.util.Collection<Entry> entries, long dataBytes) throws Invalid {
+  private static void validateLayout(Collection<Entry> entries, long dataBytes) throws Invalid {
     for (Entry e : entries) {
       if (e.end() < e.begin()) {
         throw new Invalid("tensor '" + e.name() + "' data_offsets [" + e.begin() + ", " + e.end() + ") end before they begin");

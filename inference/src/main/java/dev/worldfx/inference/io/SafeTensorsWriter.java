@@ -14,6 +14,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -94,8 +95,8 @@ public final class SafeTensorsWriter {
     }
     byte[] utf8 = text.toString().getBytes(StandardCharsets.UTF_8);
     int padded = (utf8.length + 7) / 8 * 8;
-    byte[] out = java.util.Arrays.copyOf(utf8, padded);
-    java.util.Arrays.fill(out, utf8.length, padded, (byte) ' ');
+    byte[] out = Arrays.copyOf(utf8, padded);
+    Arrays.fill(out, utf8.length, padded, (byte) ' ');
     return out;
   }
 

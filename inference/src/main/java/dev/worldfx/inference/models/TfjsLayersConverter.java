@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,9 +132,9 @@ public final class TfjsLayersConverter {
     if (values == null) {
       throw new IllegalArgumentException("layer '" + layer + "' needs weight '" + name + "', which the manifest lacks");
     }
-    if (!java.util.Arrays.equals(manifestShapes.get(name), expectedShape)) {
-      throw new IllegalArgumentException("weight '" + name + "' is " + java.util.Arrays.toString(manifestShapes.get(name))
-          + ", layer '" + layer + "' needs " + java.util.Arrays.toString(expectedShape));
+    if (!Arrays.equals(manifestShapes.get(name), expectedShape)) {
+      throw new IllegalArgumentException("weight '" + name + "' is " + Arrays.toString(manifestShapes.get(name))
+          + ", layer '" + layer + "' needs " + Arrays.toString(expectedShape));
     }
     usedWeights.put(name, layer);
     return values;

@@ -15,6 +15,8 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +47,7 @@ class SafeTensorsTest {
 
       SafeTensors st = SafeTensors.open(file, arena);
       assertEquals(meta, st.metadata());
-      assertEquals(in.keySet(), new java.util.HashSet<>(st.names()));
+      assertEquals(in.keySet(), new HashSet<>(st.names()));
       for (Map.Entry<String, Tensor> e : in.entrySet()) {
         Tensor got = st.tensor(e.getKey());
         assertEquals(e.getValue().dtype(), got.dtype(), e.getKey());
@@ -229,8 +231,8 @@ class SafeTensorsTest {
       SafeTensorsWriter.write(file, Map.of("w", Tensor.zeros(arena, 4, 4)), Map.of());
     }
     byte[] full = Files.readAllBytes(file);
-    assertRejected(java.util.Arrays.copyOf(full, full.length - 1), "run past");
-    assertRejected(java.util.Arrays.copyOf(full, 20), "runs past the end");
+    assertRejected(Arrays.copyOf(full, full.length - 1), "run past");
+    assertRejected(Arrays.copyOf(full, 20), "runs past the end");
   }
 
   /** Every truncation and many random byte flips: a clear exception or a file whose every tensor reads in bounds. */
@@ -244,7 +246,7 @@ class SafeTensorsTest {
     byte[] good = Files.readAllBytes(file);
     Random random = new Random(42);
     for (int trial = 0; trial < 400; trial++) {
-      byte[] bad = trial < good.length ? java.util.Arrays.copyOf(good, trial) : good.clone();
+      byte[] bad = trial < good.length ? Arrays.copyOf(good, trial) : good.clone();
       if (trial >= good.length) {
         for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
           bad[random.nextInt(Math.min(bad.length, 8 + 120))] = (byte) random.nextInt(256);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import dev.worldfx.inference.Tensor;
 import dev.worldfx.inference.io.ModelFileException;
 import dev.worldfx.inference.io.SafeTensors;
@@ -16,6 +17,7 @@ import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -61,7 +63,7 @@ class TfjsLayersConverterTest {
       for (TinyTfjsModel.Conv c : TinyTfjsModel.CONVS) {
         float[] hwio = tiny.weights.get(c.name() + "/kernel");
         Tensor w = st.tensor(c.name() + ".weight");
-        assertEquals(List.of(c.out(), c.in(), c.kh(), c.kw()), java.util.Arrays.stream(w.shape()).boxed().toList());
+        assertEquals(List.of(c.out(), c.in(), c.kh(), c.kw()), Arrays.stream(w.shape()).boxed().toList());
         for (int o = 0; o < c.out(); o++) {
           for (int i = 0; i < c.in(); i++) {
             for (int y = 0; y < c.kh(); y++) {
@@ -72,8 +74,8 @@ class TfjsLayersConverterTest {
           }
         }
         if (c.bias()) {
-          assertEquals(java.util.Arrays.toString(tiny.weights.get(c.name() + "/bias")),
-              java.util.Arrays.toString(st.tensor(c.name() + ".bias").toArray()));
+          assertEquals(Arrays.toString(tiny.weights.get(c.name() + "/bias")),
+              Arrays.toString(st.tensor(c.name() + ".bias").toArray()));
         }
       }
     }
@@ -113,7 +115,7 @@ class TfjsLayersConverterTest {
         "needs weight 'a_even/bias', which the manifest lacks");
     assertRefused(r -> manifest(r).get(0).getAsJsonObject().addProperty("dtype", "int32"), "only plain float32");
     assertRefused(r -> r.getAsJsonArray("weightsManifest").get(0).getAsJsonObject().getAsJsonArray("paths").set(0,
-        new com.google.gson.JsonPrimitive("../group1-shard1of1.bin")), "beside model.json");
+        new JsonPrimitive("../group1-shard1of1.bin")), "beside model.json");
     // Same element count, transposed channels: caught by shape, not silently misread.
     assertRefused(r -> manifest(r).forEach(w -> {
       if (w.getAsJsonObject().get("name").getAsString().equals("m_fuse/kernel")) {

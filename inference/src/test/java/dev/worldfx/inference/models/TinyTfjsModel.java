@@ -7,11 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.stream.DoubleStream;
 
 /**
  * A small Keras-style TF.js layers model written the way the tfjs converter writes one (weights
@@ -266,7 +268,7 @@ final class TinyTfjsModel {
     double[][][] y = new double[a.length][a[0].length][];
     for (int i = 0; i < a.length; i++) {
       for (int j = 0; j < a[0].length; j++) {
-        y[i][j] = java.util.stream.DoubleStream.concat(java.util.Arrays.stream(a[i][j]), java.util.Arrays.stream(b[i][j])).toArray();
+        y[i][j] = DoubleStream.concat(Arrays.stream(a[i][j]), Arrays.stream(b[i][j])).toArray();
       }
     }
     return y;
