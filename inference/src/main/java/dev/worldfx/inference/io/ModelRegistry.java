@@ -111,12 +111,14 @@ public final class ModelRegistry {
     return Optional.ofNullable(entries.get(name));
   }
 
-  /** Records {@code file} (relative to the registry folder) under {@code name} with its current SHA-256. */
+  /** Records the safetensors {@code file} (relative to the registry folder) under {@code name} with its current SHA-256. */
   public Entry add(String name, String file) throws IOException {
     Path path = resolveInside(dir, dir.resolve(INDEX), file);
     String sha;
     try (Arena arena = Arena.ofConfined()) {
-      sha = sha256(SafeTensors.map(path, arena));
+      MemorySegment bytes = SafeTensors.map(path, arena);
+      SafeTensors.parse(path, bytes); // a corrupt file is refused now, not at its first load
+      sha = sha256(bytes);
     }
     Entry e = new Entry(name, file, sha);
     entries.put(name, e);

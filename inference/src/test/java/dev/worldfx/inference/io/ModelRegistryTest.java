@@ -65,6 +65,9 @@ class ModelRegistryTest {
       assertThrows(IllegalArgumentException.class, () -> registry.load("nope", arena));
     }
     assertThrows(ModelFileException.class, () -> registry.add("up", "../outside.safetensors"));
+    Files.writeString(dir.resolve("junk.safetensors"), "not a model");
+    assertThrows(ModelFileException.class, () -> registry.add("junk", "junk.safetensors"));
+    assertEquals(List.of(), registry.entries());
     assertThrows(ModelFileException.class, () -> registry.add("abs", dir.resolve("x").toAbsolutePath().toString()));
   }
 
