@@ -3,9 +3,7 @@ package dev.worldfx.inference.cpu;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Blocked, packed single-precision GEMM: C[M,N] = A[M,K] * B[K,N], C row-major in a memory segment.
@@ -28,8 +26,8 @@ final class Gemm {
   static final int NC = NR * 16;
   /** Narrowest block of C a task is given when the columns are split for more tasks. */
   private static final int NC_MIN = NR * 4;
-  /** Most floats of packed A held at once (64 MiB); taller products are done in row chunks. */
-  private static final int PACKED_A_MAX = 1 << 24;
+  /** Most floats of packed A held at once (16 MiB, a 2048 x 2048 A); bigger products go in chunks. */
+  private static final int PACKED_A_MAX = 1 << 22;
 
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
 
@@ -57,21 +55,26 @@ final class Gemm {
   }
 
   /**
-   * One product: C (at element {@code cOffset} of {@code c}, row stride {@code ldc}) = A * B, then the
-   * epilogue (may be null) on each block. Problems passed together that share a PackA instance share
-   * its packing (a conv's weights across the batch).
+   * One product: C (at element {@code cOffset} of {@code c}, row stride {@code ldc}) = A * B, or
+   * C += A * B if {@code accumulate}, then the epilogue (may be null) on each block. Problems passed
+   * together that share a PackA instance share its packing (a conv's weights across the batch).
    */
-  record Problem(int m, int n, int k, PackA a, PackB b, MemorySegment c, long cOffset, long ldc, Epilogue epilogue) {}
-
-  /** Rows [r0, r1) of A packed for all of K: K slice s starts at s*KC*mPad. */
-  private record PackedA(PackA source, int r0, int r1, int k, float[] data) {
-    int mPad() {
-      return (r1 - r0 + MR - 1) / MR * MR;
+  record Problem(int m, int n, int k, PackA a, PackB b, MemorySegment c, long cOffset, long ldc, boolean accumulate,
+                 Epilogue epilogue) {
+    Problem(int m, int n, int k, PackA a, PackB b, MemorySegment c, long cOffset, long ldc, Epilogue epilogue) {
+      this(m, n, k, a, b, c, cOffset, ldc, false, epilogue);
     }
   }
 
-  /** Rows [m0, m1) (relative to the packed rows) x columns [n0, n1) of one problem. */
-  private record Task(Problem p, PackedA a, int m0, int m1, int n0, int n1) {}
+  /** Rows [r0, r1) x k [k0, k0+k) of A, packed: K slice s (of KC) starts at s*KC*mPad. */
+  private record PackedA(PackA source, int r0, int r1, int k0, int k, float[] data) {
+    int mPad() {
+      return roundUp(r1 - r0, MR);
+    }
+  }
+
+  /** Rows [m0, m1) (relative to the packed rows) x columns [n0, n1) of one problem, over the packed k range. */
+  private record Task(Problem p, PackedA a, int m0, int m1, int n0, int n1, boolean accumulate, Epilogue epilogue) {}
 
   private static final class Buffers {
     final float[] b = new float[KC * NC];
@@ -86,89 +89,111 @@ final class Gemm {
     run(List.of(p), threads);
   }
 
-  /** Runs independent products (disjoint outputs). */
+  /**
+   * Runs independent products (disjoint outputs). A product whose packed A would pass PACKED_A_MAX is
+   * done in chunks of rows and, if need be, in chunks of K run one after the other (C += per chunk).
+   */
   static void run(List<Problem> problems, int threads) {
-    List<Task> tasks = new ArrayList<>();
-    Map<PackA, List<PackedA>> packs = new IdentityHashMap<>();
-    List<PackedA> toPack = new ArrayList<>();
-    long packedFloats = 0;
+    Batch batch = new Batch(threads);
     for (Problem p : problems) {
       if (p.m() == 0 || p.n() == 0) {
         continue; // C is empty
       }
-      int rowsPerChunk = Math.max(MR, PACKED_A_MAX / Math.max(1, p.k()) / MR * MR);
+      int rowsPerChunk = Math.max(MR, PACKED_A_MAX / KC / MR * MR);
       for (int r0 = 0; r0 < p.m(); r0 += rowsPerChunk) {
         int r1 = Math.min(p.m(), r0 + rowsPerChunk);
-        PackedA pa = find(packs, p, r0, r1);
-        if (pa == null) {
-          int size = Math.toIntExact((long) (r1 - r0 + MR - 1) / MR * MR * p.k());
-          if (packedFloats + size > PACKED_A_MAX && !tasks.isEmpty()) {
-            execute(toPack, tasks, threads);
-            packs.clear();
-            packedFloats = 0;
-          }
-          pa = new PackedA(p.a(), r0, r1, p.k(), new float[size]);
-          packs.computeIfAbsent(p.a(), x -> new ArrayList<>()).add(pa);
-          toPack.add(pa);
-          packedFloats += size;
+        int kChunk = Math.max(KC, PACKED_A_MAX / roundUp(r1 - r0, MR) / KC * KC);
+        if (p.k() <= kChunk) {
+          batch.add(p, r0, r1, 0, p.k(), p.accumulate(), p.epilogue());
+          continue;
         }
-        split(p, pa, threads, tasks);
+        batch.flush();
+        for (int k0 = 0; k0 < p.k(); k0 += kChunk) {
+          int k1 = Math.min(p.k(), k0 + kChunk);
+          batch.add(p, r0, r1, k0, k1 - k0, p.accumulate() || k0 > 0, k1 == p.k() ? p.epilogue() : null);
+          batch.flush();
+        }
       }
     }
-    execute(toPack, tasks, threads);
+    batch.flush();
   }
 
-  private static PackedA find(Map<PackA, List<PackedA>> packs, Problem p, int r0, int r1) {
-    for (PackedA pa : packs.getOrDefault(p.a(), List.of())) {
-      if (pa.r0() == r0 && pa.r1() == r1 && pa.k() == p.k()) {
-        return pa;
-      }
-    }
-    return null;
-  }
+  /** Products gathered to run together: first all A packing, then all blocks. */
+  private static final class Batch {
+    private final int threads;
+    private final List<PackedA> packed = new ArrayList<>();
+    private final List<Task> tasks = new ArrayList<>();
+    private long packedFloats;
 
-  /**
-   * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) and then the rows
-   * split (in MR multiples) until there are about four tasks per thread, so that a thread the OS
-   * preempts does not leave the others idle at the end.
-   */
-  private static void split(Problem p, PackedA pa, int threads, List<Task> tasks) {
-    int rows = pa.r1() - pa.r0();
-    int want = 4 * threads;
-    int nBlocks = Math.ceilDiv(p.n(), NC);
-    if (nBlocks < want) {
-      nBlocks = Math.max(nBlocks, Math.min(want, p.n() / NC_MIN));
+    Batch(int threads) {
+      this.threads = threads;
     }
-    int width = roundUp(Math.ceilDiv(p.n(), Math.max(1, nBlocks)), NR);
-    nBlocks = Math.ceilDiv(p.n(), width);
-    int mBlocks = Math.clamp(Math.ceilDiv(want, Math.max(1, nBlocks)), 1, Math.max(1, Math.ceilDiv(rows, 4 * MR)));
-    int height = roundUp(Math.ceilDiv(rows, mBlocks), MR);
-    for (int n0 = 0; n0 < p.n(); n0 += width) {
-      for (int m0 = 0; m0 < rows; m0 += height) {
-        tasks.add(new Task(p, pa, m0, Math.min(rows, m0 + height), n0, Math.min(p.n(), n0 + width)));
+
+    void add(Problem p, int r0, int r1, int k0, int k, boolean accumulate, Epilogue epilogue) {
+      PackedA pa = null;
+      for (PackedA q : packed) { // products sharing a PackA (a conv's weights across the batch) share its packing
+        if (q.source() == p.a() && q.r0() == r0 && q.r1() == r1 && q.k0() == k0 && q.k() == k) {
+          pa = q;
+        }
       }
+      if (pa == null) {
+        int size = Math.toIntExact((long) roundUp(r1 - r0, MR) * k);
+        if (packedFloats + size > PACKED_A_MAX) {
+          flush();
+        }
+        pa = new PackedA(p.a(), r0, r1, k0, k, new float[size]);
+        packed.add(pa);
+        packedFloats += size;
+      }
+      split(p, pa, accumulate, epilogue);
+    }
+
+    /**
+     * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) and then the rows
+     * split (in MR multiples) until there are about four tasks per thread, so that a thread the OS
+     * preempts does not leave the others idle at the end.
+     */
+    private void split(Problem p, PackedA pa, boolean accumulate, Epilogue epilogue) {
+      int rows = pa.r1() - pa.r0();
+      int want = 4 * threads;
+      int nBlocks = Math.ceilDiv(p.n(), NC);
+      if (nBlocks < want) {
+        nBlocks = Math.max(nBlocks, Math.min(want, p.n() / NC_MIN));
+      }
+      int width = roundUp(Math.ceilDiv(p.n(), nBlocks), NR);
+      nBlocks = Math.ceilDiv(p.n(), width);
+      int mBlocks = Math.clamp(Math.ceilDiv(want, nBlocks), 1, Math.ceilDiv(rows, 4 * MR));
+      int height = roundUp(Math.ceilDiv(rows, mBlocks), MR);
+      for (int n0 = 0; n0 < p.n(); n0 += width) {
+        for (int m0 = 0; m0 < rows; m0 += height) {
+          tasks.add(new Task(p, pa, m0, Math.min(rows, m0 + height), n0, Math.min(p.n(), n0 + width), accumulate,
+              epilogue));
+        }
+      }
+    }
+
+    void flush() {
+      List<int[]> packJobs = new ArrayList<>(); // {index into packed, k0 relative to the packed range}
+      for (int i = 0; i < packed.size(); i++) {
+        for (int k0 = 0; k0 < packed.get(i).k(); k0 += KC) {
+          packJobs.add(new int[] {i, k0});
+        }
+      }
+      GemmPool.forEach(packJobs.size(), threads, j -> {
+        PackedA pa = packed.get(packJobs.get(j)[0]);
+        int k0 = packJobs.get(j)[1];
+        pa.source().pack(pa.data(), k0 * pa.mPad(), pa.r0(), pa.r1() - pa.r0(), pa.k0() + k0,
+            Math.min(KC, pa.k() - k0));
+      });
+      GemmPool.forEach(tasks.size(), threads, i -> block(tasks.get(i), BUFFERS.get()));
+      packed.clear();
+      tasks.clear();
+      packedFloats = 0;
     }
   }
 
   private static int roundUp(int v, int m) {
     return (v + m - 1) / m * m;
-  }
-
-  private static void execute(List<PackedA> toPack, List<Task> tasks, int threads) {
-    List<int[]> packJobs = new ArrayList<>(); // {index into toPack, k0}
-    for (int i = 0; i < toPack.size(); i++) {
-      for (int k0 = 0; k0 < toPack.get(i).k(); k0 += KC) {
-        packJobs.add(new int[] {i, k0});
-      }
-    }
-    GemmPool.forEach(packJobs.size(), threads, j -> {
-      PackedA pa = toPack.get(packJobs.get(j)[0]);
-      int k0 = packJobs.get(j)[1];
-      pa.source().pack(pa.data(), k0 * pa.mPad(), pa.r0(), pa.r1() - pa.r0(), k0, Math.min(KC, pa.k() - k0));
-    });
-    GemmPool.forEach(tasks.size(), threads, i -> block(tasks.get(i), BUFFERS.get()));
-    toPack.clear();
-    tasks.clear();
   }
 
   private static void block(Task t, Buffers buf) {
@@ -177,15 +202,15 @@ final class Gemm {
     int cols = t.n1() - t.n0();
     long ldcBytes = p.ldc() * 4;
     long rowBase = p.cOffset() + (long) pa.r0() * p.ldc() + t.n0();
-    if (p.k() == 0) {
+    if (pa.k() == 0 && !t.accumulate()) {
       for (int i = t.m0(); i < t.m1(); i++) {
         p.c().asSlice((rowBase + i * p.ldc()) * 4, cols * 4L).fill((byte) 0);
       }
     }
-    for (int k0 = 0; k0 < p.k(); k0 += KC) {
-      int kc = Math.min(KC, p.k() - k0);
-      p.b().pack(buf.b, k0, kc, t.n0(), cols);
-      boolean accumulate = k0 > 0;
+    for (int k0 = 0; k0 < pa.k(); k0 += KC) {
+      int kc = Math.min(KC, pa.k() - k0);
+      p.b().pack(buf.b, pa.k0() + k0, kc, t.n0(), cols);
+      boolean accumulate = k0 > 0 || t.accumulate();
       int sliceBase = k0 * pa.mPad();
       for (int ir = t.m0(); ir < t.m1(); ir += MR) {
         int mr = Math.min(MR, t.m1() - ir);
@@ -202,8 +227,8 @@ final class Gemm {
         }
       }
     }
-    if (p.epilogue() != null) {
-      p.epilogue().apply(pa.r0() + t.m0(), pa.r0() + t.m1(), t.n0(), t.n1());
+    if (t.epilogue() != null) {
+      t.epilogue().apply(pa.r0() + t.m0(), pa.r0() + t.m1(), t.n0(), t.n1());
     }
   }
 

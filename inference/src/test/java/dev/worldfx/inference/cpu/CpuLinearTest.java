@@ -60,6 +60,36 @@ class CpuLinearTest {
     checkGemm(a, b, null, false, false, 3f, 9f, k, "no C, alpha 3");
   }
 
+  /**
+   * Each element of C is one FMA chain over k ascending, whatever the blocking, the chunking or the
+   * threads: so the result equals, bit for bit, the plain loop c = fma(a[i][k], b[k][j], c).
+   */
+  @Test
+  void productIsTheSequentialFmaChainBitForBit() {
+    int[][] sizes = { // M, N, K
+        {9, 33, 17}, {17, 70, 700}, // partial tiles; three K slices
+        {8, 3, 600_000}, // packs to more than the 2^22 floats held at once: K in chunks, C += each
+        {16_400, 5, 3}}; // more rows than one chunk (2^22 / 256)
+    for (int[] s : sizes) {
+      int m = s[0], n = s[1], k = s[2];
+      Tensor a = random(arena, rnd, m, k);
+      Tensor b = random(arena, rnd, k, n);
+      float[] av = a.toArray();
+      float[] bv = b.toArray();
+      float[] expect = new float[m * n];
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          float c = 0;
+          for (int p = 0; p < k; p++) {
+            c = Math.fma(av[i * k + p], bv[p * n + j], c);
+          }
+          expect[i * n + j] = c;
+        }
+      }
+      assertBitIdentical(Tensor.of(arena, expect, m, n), cpu.matmul(a, b), "matmul " + Arrays.toString(s));
+    }
+  }
+
   @Test
   void gemmWithEmptyDimensions() {
     Tensor c = random(arena, rnd, 4);
