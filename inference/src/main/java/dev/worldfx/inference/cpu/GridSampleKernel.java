@@ -38,7 +38,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), g.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(wo, mode);
@@ -83,7 +84,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (h + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), f.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(w, Ops.GridMode.BILINEAR);
@@ -301,8 +303,9 @@ final class GridSampleKernel {
     MemorySegment gd = g.data();
     MemorySegment god = go.data();
 
+    int usable = SpatialParallel.threadsFor(threads, ind, gd, god, dx.data(), dgrid.data());
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, threads, task -> {
+    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       for (int oy = y0; oy < Math.min(ho, y0 + ROWS_PER_TASK); oy++) {
@@ -359,7 +362,7 @@ final class GridSampleKernel {
     });
 
     int cblocks = (c + CHANNELS_PER_TASK - 1) / CHANNELS_PER_TASK;
-    SpatialParallel.forEach(n * cblocks, threads, task -> {
+    SpatialParallel.forEach(n * cblocks, usable, task -> {
       int b = task / cblocks;
       int c0 = task % cblocks * CHANNELS_PER_TASK;
       int c1 = Math.min(c, c0 + CHANNELS_PER_TASK);

@@ -262,7 +262,7 @@ final class SpatialCopy {
     long runsPerTask = Math.max(1, CHUNK / run);
     int tasks = Math.toIntExact((runs + runsPerTask - 1) / runsPerTask);
     long totalRuns = runs;
-    SpatialParallel.forEach(tasks, threads, t -> {
+    SpatialParallel.forEach(tasks, SpatialParallel.threadsFor(threads, src, dst), t -> {
       long first = t * runsPerTask;
       long last = Math.min(totalRuns, first + runsPerTask);
       long[] idx = new long[dims];
