@@ -254,30 +254,51 @@ final class SpatialCopy {
       m = 1;
     }
     int dims = m;
-    long run = size[dims - 1];
+    int last = dims - 1;
+    if (ss[last] != 1 || ds[last] != 1) {
+      // Any axis order copies the same block: make the innermost run the longest one with a unit stride on one
+      // side (pixel shuffle: a whole input row scattered with stride r, rather than r floats gathered).
+      int best = last;
+      for (int d = 0; d < last; d++) {
+        if ((ss[d] == 1 || ds[d] == 1) && size[d] > size[best]) {
+          best = d;
+        }
+      }
+      swap(size, best, last);
+      swap(ss, best, last);
+      swap(ds, best, last);
+    }
+    long run = size[last];
     long runs = 1;
-    for (int d = 0; d < dims - 1; d++) {
+    for (int d = 0; d < last; d++) {
       runs *= size[d];
     }
-    long runsPerTask = Math.max(1, CHUNK / run);
-    int tasks = Math.toIntExact((runs + runsPerTask - 1) / runsPerTask);
+    // A task copies CHUNK floats or so: several short runs, or one piece of a long run.
+    long pieces = (run + CHUNK - 1) / CHUNK;
+    long runsPerTask = pieces > 1 ? 1 : Math.max(1, CHUNK / run);
+    int tasks = Math.toIntExact(pieces > 1 ? runs * pieces : (runs + runsPerTask - 1) / runsPerTask);
     long totalRuns = runs;
     SpatialParallel.forEach(tasks, SpatialParallel.threadsFor(threads, src, dst), t -> {
-      long first = t * runsPerTask;
-      long last = Math.min(totalRuns, first + runsPerTask);
+      long first = pieces > 1 ? t / pieces : t * runsPerTask;
+      long end = Math.min(totalRuns, first + runsPerTask);
       long[] idx = new long[dims];
       long rest = first;
       long so = srcOffset;
       long dof = dstOffset;
-      for (int d = dims - 2; d >= 0; d--) {
+      for (int d = last - 1; d >= 0; d--) {
         idx[d] = rest % size[d];
         rest /= size[d];
         so += idx[d] * ss[d];
         dof += idx[d] * ds[d];
       }
-      for (long i = first; i < last; i++) {
-        copyRun(src, so, ss[dims - 1], dst, dof, ds[dims - 1], run);
-        for (int d = dims - 2; d >= 0; d--) { // odometer step, undoing the axes that wrap
+      if (pieces > 1) {
+        long from = t % pieces * CHUNK;
+        copyRun(src, so + from * ss[last], ss[last], dst, dof + from * ds[last], ds[last], Math.min(CHUNK, run - from));
+        return;
+      }
+      for (long i = first; i < end; i++) {
+        copyRun(src, so, ss[last], dst, dof, ds[last], run);
+        for (int d = last - 1; d >= 0; d--) { // odometer step, undoing the axes that wrap
           so += ss[d];
           dof += ds[d];
           if (++idx[d] < size[d]) {
@@ -289,6 +310,12 @@ final class SpatialCopy {
         }
       }
     });
+  }
+
+  private static void swap(long[] a, int i, int j) {
+    long t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 
   /** Copies n floats at element offsets so + i * ss to do + i * ds. */

@@ -105,6 +105,7 @@ final class RefSpatial {
   private static double sourceCoordinate(Ops.CoordMode coord, int xOut, double scale, int inLen, int outLen) {
     return switch (coord) {
       case HALF_PIXEL -> (xOut + 0.5) / scale - 0.5;
+      // the spec's 0 for a single output (onnx.reference uses -0.5: the same for nearest and linear, not for cubic)
       case PYTORCH_HALF_PIXEL -> outLen > 1 ? (xOut + 0.5) / scale - 0.5 : 0;
       // ONNX divides by the scaled length (scale * in), which is not outLen when the model gives scales
       case ALIGN_CORNERS -> outLen == 1 ? 0 : xOut * (double) (inLen - 1) / (scale * inLen - 1);

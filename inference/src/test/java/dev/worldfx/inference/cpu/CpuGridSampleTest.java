@@ -29,10 +29,10 @@ import org.junit.jupiter.api.Test;
 class CpuGridSampleTest {
   private static final double LINEAR_TOL = 1e-6;
   private static final double CUBIC_TOL = 4e-6;
-  /** {n, c, h, w, ho, wo}: single pixel, one row, one column, square, odd sizes, more outputs than inputs. */
+  /** {n, c, h, w, ho, wo}: single pixel, one row, one column, square, odd sizes, more outputs than inputs, empty input. */
   private static final int[][] SHAPES = {
     {1, 1, 1, 1, 1, 1}, {2, 3, 5, 7, 3, 4}, {1, 2, 1, 6, 2, 5}, {1, 2, 6, 1, 4, 3}, {2, 5, 8, 8, 8, 8},
-    {1, 3, 13, 17, 9, 21}};
+    {1, 3, 13, 17, 9, 21}, {1, 2, 0, 3, 2, 2}};
 
   private final Arena arena = Arena.ofShared(); // the kernels run on pool threads too
   private final Ops ref = new ReferenceOps(arena);
