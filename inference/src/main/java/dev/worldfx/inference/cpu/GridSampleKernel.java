@@ -1,17 +1,22 @@
 package dev.worldfx.inference.cpu;
 
+import static dev.worldfx.inference.ref.GridCoordinates.padded;
+import static dev.worldfx.inference.ref.GridCoordinates.paddedGrad;
+import static dev.worldfx.inference.ref.GridCoordinates.unnormalize;
+import static dev.worldfx.inference.ref.GridCoordinates.unnormalizeGrad;
+
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.ref.SpatialShapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * Fast grid sampling, its bilinear backward, and backward warp by a flow. Work is cut per batch into blocks of
- * output rows: the taps and weights of a row are computed once and reused for every channel. Coordinate arithmetic
- * is float32 in ATen's order (GridSampler.h), so taps and rounding decisions are those of the reference; warp feeds
- * pixel coordinates into the same row sampler as bilinear grid sampling.
+ * output rows: the taps and weights of a row are computed once and reused for every channel. Coordinates come from
+ * the reference's {@code GridCoordinates} (ATen's float32 arithmetic), so taps and rounding decisions are the
+ * reference's; warp feeds pixel coordinates into the same row sampler as bilinear grid sampling.
  */
 final class GridSampleKernel {
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -24,8 +29,8 @@ final class GridSampleKernel {
 
   static Tensor gridSample(OpContext ctx, Tensor x, Tensor grid, Ops.GridMode mode, Ops.GridPadding padding,
       boolean alignCorners, int threads) {
-    int[] s = requireImage(x, "gridSample");
-    int[] gs = requireGrid(grid, s, "gridSample");
+    int[] s = SpatialShapes.image(x, "gridSample");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSample");
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor g = grid.contiguous(ctx.arena()); // [N,Ho,Wo,2]
     int c = s[1];
@@ -38,7 +43,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), g.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(wo, mode);
@@ -68,14 +74,11 @@ final class GridSampleKernel {
   }
 
   static Tensor warp(OpContext ctx, Tensor x, Tensor flow, Ops.GridPadding padding, int threads) {
-    int[] s = requireImage(x, "warp");
+    int[] s = SpatialShapes.image(x, "warp");
+    SpatialShapes.flow(flow, s);
     int c = s[1];
     int h = s[2];
     int w = s[3];
-    if (!Arrays.equals(flow.shape(), new int[] {s[0], 2, h, w})) {
-      throw new IllegalArgumentException("warp: flow " + Arrays.toString(flow.shape()) + " is not [N,2,H,W] = "
-          + Arrays.toString(new int[] {s[0], 2, h, w}));
-    }
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor f = flow.contiguous(ctx.arena()); // [N,2,H,W]: horizontal, vertical displacement in pixels
     Tensor out = Tensor.zeros(ctx.arena(), s); // [N,C,H,W]
@@ -83,7 +86,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (h + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), f.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(w, Ops.GridMode.BILINEAR);
@@ -278,18 +282,15 @@ final class GridSampleKernel {
    */
   static Tensor[] gridSampleBackward(OpContext ctx, Tensor gradOut, Tensor x, Tensor grid, Ops.GridPadding padding,
       boolean alignCorners, int threads) {
-    int[] s = requireImage(x, "gridSampleBackward");
-    int[] gs = requireGrid(grid, s, "gridSampleBackward");
+    int[] s = SpatialShapes.image(x, "gridSampleBackward");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSampleBackward");
+    SpatialShapes.gridGradient(gradOut, s, gs);
     int n = s[0];
     int c = s[1];
     int h = s[2];
     int w = s[3];
     int ho = gs[1];
     int wo = gs[2];
-    if (!Arrays.equals(gradOut.shape(), new int[] {n, c, ho, wo})) {
-      throw new IllegalArgumentException("gridSampleBackward: gradOut " + Arrays.toString(gradOut.shape())
-          + " is not the output shape " + Arrays.toString(new int[] {n, c, ho, wo}));
-    }
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor g = grid.contiguous(ctx.arena()); // [N,Ho,Wo,2]
     Tensor go = gradOut.contiguous(ctx.arena()); // [N,C,Ho,Wo]
@@ -301,8 +302,9 @@ final class GridSampleKernel {
     MemorySegment gd = g.data();
     MemorySegment god = go.data();
 
+    int usable = SpatialParallel.threadsFor(threads, ind, gd, god, dx.data(), dgrid.data());
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, threads, task -> {
+    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       for (int oy = y0; oy < Math.min(ho, y0 + ROWS_PER_TASK); oy++) {
@@ -350,8 +352,8 @@ final class GridSampleKernel {
               giy += v * r * gOut;
             }
           }
-          float mx = (alignCorners ? (w - 1) / 2f : w / 2f) * paddedGrad(ux, w, padding, alignCorners);
-          float my = (alignCorners ? (h - 1) / 2f : h / 2f) * paddedGrad(uy, h, padding, alignCorners);
+          float mx = unnormalizeGrad(w, alignCorners) * paddedGrad(ux, w, padding, alignCorners);
+          float my = unnormalizeGrad(h, alignCorners) * paddedGrad(uy, h, padding, alignCorners);
           dgrid.data().set(F32, pix * 8, mx * gix);
           dgrid.data().set(F32, pix * 8 + 4, my * giy);
         }
@@ -359,7 +361,7 @@ final class GridSampleKernel {
     });
 
     int cblocks = (c + CHANNELS_PER_TASK - 1) / CHANNELS_PER_TASK;
-    SpatialParallel.forEach(n * cblocks, threads, task -> {
+    SpatialParallel.forEach(n * cblocks, usable, task -> {
       int b = task / cblocks;
       int c0 = task % cblocks * CHANNELS_PER_TASK;
       int c1 = Math.min(c, c0 + CHANNELS_PER_TASK);
@@ -407,88 +409,7 @@ final class GridSampleKernel {
     return new Tensor[] {dx, dgrid};
   }
 
-  // --- coordinates (ATen GridSampler.h, float32) -----------------------------------------------------
-
-  private static float unnormalize(float coord, int size, boolean alignCorners) {
-    return alignCorners ? ((coord + 1) / 2) * (size - 1) : ((coord + 1) * size - 1) / 2;
-  }
-
-  /** The padding mode applied to a pixel coordinate; NaN stays NaN and so samples nothing. */
-  private static float padded(float p, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return switch (padding) {
-      case ZEROS -> p;
-      case BORDER -> clip(p, size);
-      case REFLECTION -> clip(alignCorners ? reflect(p, 0, 2 * (size - 1)) : reflect(p, -1, 2 * size - 1), size);
-    };
-  }
-
-  /** d padded(p) / dp. */
-  private static float paddedGrad(float p, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return switch (padding) {
-      case ZEROS -> 1;
-      case BORDER -> clipGrad(p, size);
-      case REFLECTION -> {
-        int lo = alignCorners ? 0 : -1;
-        int hi = alignCorners ? 2 * (size - 1) : 2 * size - 1;
-        yield reflectGrad(p, lo, hi) * clipGrad(reflect(p, lo, hi), size);
-      }
-    };
-  }
-
-  private static float clip(float p, int size) {
-    if (p <= 0) {
-      return 0;
-    }
-    float max = size - 1;
-    return p >= max ? max : p;
-  }
-
-  /** The borders count as outside: no gradient there (as ATen). */
-  private static float clipGrad(float p, int size) {
-    return p <= 0 || p >= size - 1 ? 0 : 1;
-  }
-
-  private static float reflect(float p, int twiceLow, int twiceHigh) {
-    if (twiceLow == twiceHigh) {
-      return 0;
-    }
-    float min = twiceLow / 2f;
-    float span = (twiceHigh - twiceLow) / 2f;
-    float d = Math.abs(p - min);
-    float extra = d % span; // C fmod
-    int flips = (int) Math.floor(d / span);
-    return flips % 2 == 0 ? extra + min : span - extra + min;
-  }
-
-  private static float reflectGrad(float p, int twiceLow, int twiceHigh) {
-    if (twiceLow == twiceHigh) {
-      return 0;
-    }
-    float min = twiceLow / 2f;
-    float span = (twiceHigh - twiceLow) / 2f;
-    float d = p - min;
-    float sign = d < 0 ? -1 : 1;
-    int flips = (int) Math.floor(Math.abs(d) / span);
-    return flips % 2 == 0 ? sign : -sign;
-  }
-
   private static boolean inside(float i, int size) {
     return i >= 0 && i < size; // false for NaN
-  }
-
-  private static int[] requireImage(Tensor x, String op) {
-    if (x.rank() != 4) {
-      throw new IllegalArgumentException(op + ": input " + Arrays.toString(x.shape()) + " is not [N,C,H,W]");
-    }
-    return x.shape();
-  }
-
-  private static int[] requireGrid(Tensor grid, int[] image, String op) {
-    int[] gs = grid.shape();
-    if (gs.length != 4 || gs[0] != image[0] || gs[3] != 2) {
-      throw new IllegalArgumentException(op + ": grid " + Arrays.toString(gs) + " is not [N,Ho,Wo,2] with N = "
-          + image[0]);
-    }
-    return gs;
   }
 }
