@@ -119,17 +119,16 @@ public final class Spatial {
 
   /**
    * Backward warp by a flow in pixels (as {@code Ops.warp}); gradients flow to x and the flow. The
-   * backward is grid sample's: pixel p = x + flow is the grid coordinate ((2p + 1) / W - 1) without
-   * corner alignment, whose unnormalisation ((g + 1) W - 1) / 2 gives p back, so dflow = dgrid * W / 2
-   * (H / 2 for y). That mapping stays finite for W or H = 1, unlike the aligned one.
+   * backward is grid sample's, for the grid that samples at the same pixels (see {@link WarpGrid}).
    */
   public static Var warp(Tape t, Var x, Var flow, GridPadding padding) {
     Ops ops = t.ops();
     Tensor y = ops.warp(x.value(), flow.value(), padding);
     return t.record(y, g -> {
-      Tensor grid = WarpGrid.fromFlow(t, flow.value()); // [N,H,W,2]
-      Tensor[] d = ops.gridSampleBackward(g, x.value(), grid, padding, false);
-      return new Tensor[] {d[0], flow.requiresGrad() ? WarpGrid.toFlowGrad(t, d[1]) : null};
+      boolean aligned = WarpGrid.aligned(padding);
+      Tensor grid = WarpGrid.fromFlow(t, flow.value(), aligned); // [N,H,W,2]
+      Tensor[] d = ops.gridSampleBackward(g, x.value(), grid, padding, aligned);
+      return new Tensor[] {d[0], flow.requiresGrad() ? WarpGrid.toFlowGrad(t, d[1], aligned) : null};
     }, x, flow);
   }
 }

@@ -44,7 +44,7 @@ final class GradCheck implements AutoCloseable {
     }
   }
 
-  final Arena arena = Arena.ofConfined();
+  final Arena arena = Arena.ofShared();
   final Ops ops = new CpuOps(arena);
   private final Random random;
 

@@ -93,8 +93,12 @@ class SpatialGradTest {
   @ParameterizedTest
   @EnumSource(GridPadding.class)
   void warp(GridPadding padding) {
-    int h = 4;
-    int w = 5;
+    checkWarp(padding, 4, 5);
+    checkWarp(padding, 1, 3); // a single row: reflection reads row 0 whatever the flow
+    checkWarp(padding, 3, 1);
+  }
+
+  private void checkWarp(GridPadding padding, int h, int w) {
     float[] flow = new float[2 * 2 * h * w]; // [2,2,H,W]
     for (int n = 0; n < 2; n++) {
       for (int y = 0; y < h; y++) {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** The tape's bookkeeping, on values worked by hand. */
 class TapeTest {
-  private final Arena arena = Arena.ofConfined();
+  private final Arena arena = Arena.ofShared();
   private final Ops ops = new CpuOps(arena);
 
   @AfterEach

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class OptimizerTest {
   private static final double TOL = 1e-6;
-  private final Arena arena = Arena.ofConfined();
+  private final Arena arena = Arena.ofShared();
   private final Ops ops = new CpuOps(arena);
 
   @AfterEach

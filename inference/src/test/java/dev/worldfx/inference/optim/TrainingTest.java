@@ -34,7 +34,7 @@ class TrainingTest {
   private static float[] train(int steps, Model model, Optimizer optimizer) {
     float[] losses = new float[steps];
     for (int s = 0; s < steps; s++) {
-      try (Arena step = Arena.ofConfined()) {
+      try (Arena step = Arena.ofShared()) {
         Tape t = new Tape(new CpuOps(step), step);
         Var loss = model.loss(t);
         losses[s] = loss.value().getFlat(0);
@@ -55,7 +55,7 @@ class TrainingTest {
 
   /** A 2-layer conv net (3x3 conv to 8 channels, leaky relu, 1x1 conv) learning a fixed 3x3 blur with Adam. */
   private static float[] fitBlur(int steps) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = Arena.ofShared()) {
       Random r = new Random(42);
       Ops ops = new CpuOps(arena);
       Tensor x = uniform(arena, r, 1, 4, 1, 12, 12); // [4,1,12,12]
@@ -79,7 +79,7 @@ class TrainingTest {
 
   /** An MLP (4 -> 16 gelu -> 1) fitting a random teacher MLP of the same shape, with AdamW. */
   private static float[] fitTeacher(int steps) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = Arena.ofShared()) {
       Random r = new Random(7);
       Ops ops = new CpuOps(arena);
       Function<Tensor[], Function<Tensor, Tensor>> mlp = wts -> in -> ops.gemm(
@@ -101,7 +101,7 @@ class TrainingTest {
 
   /** Linear least squares (y = x A + noise-free) by SGD with momentum. */
   private static float[] fitLinear(int steps) {
-    try (Arena arena = Arena.ofConfined()) {
+    try (Arena arena = Arena.ofShared()) {
       Random r = new Random(3);
       Ops ops = new CpuOps(arena);
       Tensor x = uniform(arena, r, 1, 32, 5); // [32,5]
