@@ -13,7 +13,8 @@ import java.util.List;
  * a closure computing the gradients of its inputs from the gradient of its output. {@link
  * #backward} walks the record in reverse. Gradients are summed in that fixed order, so a given
  * computation always yields bit-identical gradients. One tape per training step: its tensors
- * (activations, gradients) live in {@code arena}, normally the arena {@code ops} allocates from.
+ * (activations, gradients) live in {@code arena}, normally the arena {@code ops} allocates from; as
+ * the CPU kernels run on worker threads, that arena must be shared ({@code Arena.ofShared()}).
  */
 public final class Tape {
   /** Gradients of an op's inputs (null for an input that needs none) from its output's gradient. */

@@ -57,32 +57,26 @@ public final class Adam implements Optimizer {
 
   @Override
   public void step() {
-    for (int i = 0; i < params.size(); i++) {
-      Var p = params.get(i);
-      if (p.grad() == null) {
-        continue;
+    Parameters.step(params, this::update);
+  }
+
+  private void update(int i, float[] w, float[] g) {
+    float[] mi = m[i];
+    float[] vi = v[i];
+    int t = ++steps[i];
+    double stepSize = lr / (1 - Math.pow(beta1, t));
+    double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
+    for (int j = 0; j < w.length; j++) {
+      double wj = w[j];
+      double gj = g[j];
+      if (decoupled) {
+        wj -= lr * weightDecay * wj;
+      } else {
+        gj += weightDecay * wj;
       }
-      float[] g = p.grad().toArray();
-      float[] w = Parameters.read(p);
-      float[] mi = m[i];
-      float[] vi = v[i];
-      int t = ++steps[i];
-      double stepSize = lr / (1 - Math.pow(beta1, t));
-      double sqrtCorrection2 = Math.sqrt(1 - Math.pow(beta2, t));
-      for (int j = 0; j < w.length; j++) {
-        double wj = w[j];
-        double gj = g[j];
-        if (decoupled) {
-          wj -= lr * weightDecay * wj;
-        } else {
-          gj += weightDecay * wj;
-        }
-        mi[j] = (float) (beta1 * mi[j] + (1 - beta1) * gj);
-        vi[j] = (float) (beta2 * vi[j] + (1 - beta2) * gj * gj);
-        w[j] = (float) (wj - stepSize * mi[j] / (Math.sqrt(vi[j]) / sqrtCorrection2 + eps));
-      }
-      Parameters.write(p, w);
-      p.clearGrad();
+      mi[j] = (float) (beta1 * mi[j] + (1 - beta1) * gj);
+      vi[j] = (float) (beta2 * vi[j] + (1 - beta2) * gj * gj);
+      w[j] = (float) (wj - stepSize * mi[j] / (Math.sqrt(vi[j]) / sqrtCorrection2 + eps));
     }
   }
 }

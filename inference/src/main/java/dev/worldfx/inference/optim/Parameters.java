@@ -26,12 +26,27 @@ final class Parameters {
     return List.copyOf(params);
   }
 
-  static float[] read(Var p) {
-    return p.value().toArray();
+  /** One optimizer's update of parameter {@code index}: rewrites {@code weights} from {@code grads}. */
+  @FunctionalInterface
+  interface Rule {
+    void update(int index, float[] weights, float[] grads);
   }
 
-  static void write(Var p, float[] values) {
-    Tensor v = p.value();
-    MemorySegment.copy(values, 0, v.data(), ValueLayout.JAVA_FLOAT_UNALIGNED, v.offset() * 4, values.length);
+  /**
+   * Applies {@code rule} to each parameter that has a gradient, writes the weights back in place
+   * and clears the gradient.
+   */
+  static void step(List<Var> params, Rule rule) {
+    for (int i = 0; i < params.size(); i++) {
+      Var p = params.get(i);
+      if (p.grad() == null) {
+        continue;
+      }
+      Tensor v = p.value();
+      float[] w = v.toArray();
+      rule.update(i, w, p.grad().toArray());
+      MemorySegment.copy(w, 0, v.data(), ValueLayout.JAVA_FLOAT_UNALIGNED, v.offset() * 4, w.length);
+      p.clearGrad();
+    }
   }
 }

@@ -28,25 +28,19 @@ public final class Sgd implements Optimizer {
 
   @Override
   public void step() {
-    for (int i = 0; i < params.size(); i++) {
-      Var p = params.get(i);
-      if (p.grad() == null) {
-        continue;
-      }
-      float[] g = p.grad().toArray();
-      float[] w = Parameters.read(p);
-      boolean first = buffers[i] == null;
-      if (first) {
-        buffers[i] = new float[w.length];
-      }
-      float[] b = buffers[i];
-      for (int j = 0; j < w.length; j++) {
-        double gj = g[j] + weightDecay * w[j];
-        b[j] = (float) (first ? gj : momentum * b[j] + gj);
-        w[j] = (float) (w[j] - lr * b[j]);
-      }
-      Parameters.write(p, w);
-      p.clearGrad();
+    Parameters.step(params, this::update);
+  }
+
+  private void update(int i, float[] w, float[] g) {
+    boolean first = buffers[i] == null;
+    if (first) {
+      buffers[i] = new float[w.length];
+    }
+    float[] b = buffers[i];
+    for (int j = 0; j < w.length; j++) {
+      double gj = g[j] + weightDecay * w[j];
+      b[j] = (float) (first ? gj : momentum * b[j] + gj);
+      w[j] = (float) (w[j] - lr * b[j]);
     }
   }
 }

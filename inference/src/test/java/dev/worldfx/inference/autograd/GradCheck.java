@@ -131,6 +131,51 @@ final class GradCheck implements AutoCloseable {
     }
   }
 
+  /**
+   * For shapes too large to perturb element by element: per differentiable input, {@code directions}
+   * random directions d of +-1 entries; (L(x + h d) - L(x - h d)) / 2h against the analytic sum of
+   * grad * (x+ - x-) / 2h over the float-rounded perturbed inputs. Same tolerance: here every output
+   * moves, so rounding no longer cancels, but it grows as sqrt(outputs) while the directional
+   * derivative, the tolerance's scale, grows as sqrt(inputs).
+   */
+  void checkDirections(Fn f, int directions, Input... inputs) {
+    double h = 1e-2;
+    Tape tape = new Tape(ops, arena);
+    Var[] vars = new Var[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      Tensor v = Tensor.of(arena, inputs[i].values, inputs[i].shape);
+      vars[i] = inputs[i].differentiable ? Var.param(v) : Var.constant(v);
+    }
+    Var out = f.apply(tape, vars);
+    float[] r = uniform((int) out.value().numel(), -1, 1);
+    tape.backward(out, Tensor.of(arena, r, out.shape()));
+    for (int i = 0; i < inputs.length; i++) {
+      if (!inputs[i].differentiable) {
+        continue;
+      }
+      assertNotNull(vars[i].grad(), "no gradient for input " + i);
+      float[] analytic = vars[i].grad().toArray();
+      float[] x0 = inputs[i].values;
+      for (int k = 0; k < directions; k++) {
+        float[] plus = new float[x0.length];
+        float[] minus = new float[x0.length];
+        double expected = 0;
+        for (int j = 0; j < x0.length; j++) {
+          double step = random.nextBoolean() ? h : -h;
+          plus[j] = (float) (x0[j] + step);
+          minus[j] = (float) (x0[j] - step);
+          expected += (double) analytic[j] * ((double) plus[j] - minus[j]);
+        }
+        double numeric = (loss(f, inputs, i, plus, r) - loss(f, inputs, i, minus, r)) / (2 * h);
+        expected /= 2 * h;
+        if (!(Math.abs(numeric - expected) <= TOLERANCE * (1 + Math.abs(expected)))) {
+          fail("input " + i + " of " + Arrays.toString(inputs[i].shape) + ", direction " + k + ": analytic " + expected
+              + ", numeric " + numeric);
+        }
+      }
+    }
+  }
+
   /** sum(f(inputs with input i set to x) * r) in double, without recording gradients. */
   private double loss(Fn f, Input[] inputs, int i, float[] x, float[] r) {
     Tape tape = new Tape(ops, arena);

@@ -23,9 +23,11 @@ class GradCheckTest {
     GradCheck.Fn wrong = (t, in) -> t.record(t.ops().binary(Ops.Binary.MUL, in[0].value(), t.scalar(2f)),
         g -> new Tensor[] {t.ops().binary(Ops.Binary.MUL, g, t.scalar(2.04f))}, in[0]);
     assertThrows(AssertionFailedError.class, () -> gc.check(wrong, gc.param(3, 4)));
+    assertThrows(AssertionFailedError.class, () -> gc.checkDirections(wrong, 1, gc.param(3, 4)));
     GradCheck.Fn right = (t, in) -> t.record(t.ops().binary(Ops.Binary.MUL, in[0].value(), t.scalar(2f)),
         g -> new Tensor[] {t.ops().binary(Ops.Binary.MUL, g, t.scalar(2f))}, in[0]);
     gc.check(right, gc.param(3, 4));
+    gc.checkDirections(right, 1, gc.param(3, 4));
   }
 
   @Test
