@@ -1,0 +1,66 @@
+package dev.worldfx.inference.cpu;
+
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs numbered tasks on the calling thread plus helpers from the common pool. The spatial kernels cut their work
+ * into tasks that each own disjoint outputs and compute them in a fixed order, so what a task writes does not
+ * depend on which thread runs it, nor on how many threads there are.
+ */
+final class SpatialParallel {
+  static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
+
+  private SpatialParallel() {}
+
+  static void forEach(int tasks, int threads, IntConsumer task) {
+    int workers = Math.min(threads, tasks);
+    if (workers <= 1) {
+      for (int t = 0; t < tasks; t++) {
+        task.accept(t);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    Runnable drain = () -> {
+      try {
+        for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
+          task.accept(t);
+        }
+      } catch (RuntimeException | Error e) {
+        next.set(tasks); // the others stop taking tasks
+        throw e;
+      }
+    };
+    ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
+    for (int i = 0; i < helpers.length; i++) {
+      helpers[i] = ForkJoinPool.commonPool().submit(drain);
+    }
+    Throwable failure = null;
+    try {
+      drain.run();
+    } catch (RuntimeException | Error e) {
+      failure = e;
+    }
+    // Wait for every helper even after a failure: they write into memory the caller may free next.
+    for (ForkJoinTask<?> helper : helpers) {
+      try {
+        helper.join();
+      } catch (RuntimeException | Error e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure instanceof RuntimeException e) {
+      throw e;
+    }
+    if (failure instanceof Error e) {
+      throw e;
+    }
+  }
+}
