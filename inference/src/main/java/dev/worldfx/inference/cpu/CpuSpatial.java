@@ -3,7 +3,7 @@ package dev.worldfx.inference.cpu;
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
-import java.util.Arrays;
+import dev.worldfx.inference.ref.SpatialShapes;
 import java.util.List;
 
 /**
@@ -16,18 +16,9 @@ final class CpuSpatial {
   private CpuSpatial() {}
 
   static Tensor resize(OpContext ctx, Tensor x, int outH, int outW, Ops.ResizeMode mode, Ops.CoordMode coord, Ops.NearestMode nearest, float cubicA) {
-    if (x.rank() != 4) {
-      throw new IllegalArgumentException("resize: input " + Arrays.toString(x.shape()) + " is not [N,C,H,W]");
-    }
-    if (outH < 0 || outW < 0) {
-      throw new IllegalArgumentException("resize: negative output size " + outH + "x" + outW);
-    }
-    int h = x.dim(2);
-    int w = x.dim(3);
-    if ((h == 0 && outH > 0) || (w == 0 && outW > 0)) {
-      throw new IllegalArgumentException("resize: cannot resize empty " + Arrays.toString(x.shape()) + " to " + outH + "x" + outW);
-    }
-    return ResizeKernel.resize(ctx, x, outH, outW, (double) outH / h, (double) outW / w, mode, coord, nearest, cubicA, THREADS);
+    int[] s = SpatialShapes.resize(x, outH, outW);
+    return ResizeKernel.resize(ctx, x, outH, outW, (double) outH / s[2], (double) outW / s[3], mode, coord, nearest,
+        cubicA, THREADS);
   }
 
   static Tensor pixelShuffle(OpContext ctx, Tensor x, int r) {

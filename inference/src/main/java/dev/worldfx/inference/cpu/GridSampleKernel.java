@@ -1,17 +1,22 @@
 package dev.worldfx.inference.cpu;
 
+import static dev.worldfx.inference.ref.GridCoordinates.padded;
+import static dev.worldfx.inference.ref.GridCoordinates.paddedGrad;
+import static dev.worldfx.inference.ref.GridCoordinates.unnormalize;
+import static dev.worldfx.inference.ref.GridCoordinates.unnormalizeGrad;
+
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.ref.SpatialShapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 
 /**
  * Fast grid sampling, its bilinear backward, and backward warp by a flow. Work is cut per batch into blocks of
- * output rows: the taps and weights of a row are computed once and reused for every channel. Coordinate arithmetic
- * is float32 in ATen's order (GridSampler.h), so taps and rounding decisions are those of the reference; warp feeds
- * pixel coordinates into the same row sampler as bilinear grid sampling.
+ * output rows: the taps and weights of a row are computed once and reused for every channel. Coordinates come from
+ * the reference's {@code GridCoordinates} (ATen's float32 arithmetic), so taps and rounding decisions are the
+ * reference's; warp feeds pixel coordinates into the same row sampler as bilinear grid sampling.
  */
 final class GridSampleKernel {
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -24,8 +29,8 @@ final class GridSampleKernel {
 
   static Tensor gridSample(OpContext ctx, Tensor x, Tensor grid, Ops.GridMode mode, Ops.GridPadding padding,
       boolean alignCorners, int threads) {
-    int[] s = requireImage(x, "gridSample");
-    int[] gs = requireGrid(grid, s, "gridSample");
+    int[] s = SpatialShapes.image(x, "gridSample");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSample");
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor g = grid.contiguous(ctx.arena()); // [N,Ho,Wo,2]
     int c = s[1];
@@ -38,7 +43,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), g.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(wo, mode);
@@ -68,14 +74,11 @@ final class GridSampleKernel {
   }
 
   static Tensor warp(OpContext ctx, Tensor x, Tensor flow, Ops.GridPadding padding, int threads) {
-    int[] s = requireImage(x, "warp");
+    int[] s = SpatialShapes.image(x, "warp");
+    SpatialShapes.flow(flow, s);
     int c = s[1];
     int h = s[2];
     int w = s[3];
-    if (!Arrays.equals(flow.shape(), new int[] {s[0], 2, h, w})) {
-      throw new IllegalArgumentException("warp: flow " + Arrays.toString(flow.shape()) + " is not [N,2,H,W] = "
-          + Arrays.toString(new int[] {s[0], 2, h, w}));
-    }
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor f = flow.contiguous(ctx.arena()); // [N,2,H,W]: horizontal, vertical displacement in pixels
     Tensor out = Tensor.zeros(ctx.arena(), s); // [N,C,H,W]
@@ -83,7 +86,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (h + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(s[0] * blocks, threads, task -> {
+    int usable = SpatialParallel.threadsFor(threads, in.data(), f.data(), out.data());
+    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(w, Ops.GridMode.BILINEAR);
@@ -135,23 +139,16 @@ final class GridSampleKernel {
       long outBase, long outPlane) {
     int wo = row.ix.length;
     float[] wt = row.weight;
+    Corners k = new Corners();
     for (int ox = 0; ox < wo; ox++) {
-      float x = row.ix[ox];
-      float y = row.iy[ox];
-      float x0 = (float) Math.floor(x);
-      float y0 = (float) Math.floor(y);
-      // ATen's form: (x0 + 1) - x rather than 1 - (x - x0), which differ when x is tiny and negative
-      float l = (x0 + 1) - x;
-      float r = x - x0;
-      float t = (y0 + 1) - y;
-      float bt = y - y0;
-      wt[4 * ox] = l * t;
-      wt[4 * ox + 1] = r * t;
-      wt[4 * ox + 2] = l * bt;
-      wt[4 * ox + 3] = r * bt;
-      row.x0[ox] = x0;
-      row.y0[ox] = y0;
-      row.base[ox] = x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h ? (int) y0 * w + (int) x0 : -1;
+      k.at(row.ix[ox], row.iy[ox], h, w);
+      wt[4 * ox] = k.l * k.t;
+      wt[4 * ox + 1] = k.r * k.t;
+      wt[4 * ox + 2] = k.l * k.b;
+      wt[4 * ox + 3] = k.r * k.b;
+      row.x0[ox] = k.x0;
+      row.y0[ox] = k.y0;
+      row.base[ox] = k.inL && k.inR && k.inT && k.inB ? (int) k.offset(w) : -1;
     }
     long rowBytes = w * 4L;
     for (int ch = 0; ch < c; ch++) {
@@ -278,18 +275,15 @@ final class GridSampleKernel {
    */
   static Tensor[] gridSampleBackward(OpContext ctx, Tensor gradOut, Tensor x, Tensor grid, Ops.GridPadding padding,
       boolean alignCorners, int threads) {
-    int[] s = requireImage(x, "gridSampleBackward");
-    int[] gs = requireGrid(grid, s, "gridSampleBackward");
+    int[] s = SpatialShapes.image(x, "gridSampleBackward");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSampleBackward");
+    SpatialShapes.gridGradient(gradOut, s, gs);
     int n = s[0];
     int c = s[1];
     int h = s[2];
     int w = s[3];
     int ho = gs[1];
     int wo = gs[2];
-    if (!Arrays.equals(gradOut.shape(), new int[] {n, c, ho, wo})) {
-      throw new IllegalArgumentException("gridSampleBackward: gradOut " + Arrays.toString(gradOut.shape())
-          + " is not the output shape " + Arrays.toString(new int[] {n, c, ho, wo}));
-    }
     Tensor in = x.contiguous(ctx.arena()); // [N,C,H,W]
     Tensor g = grid.contiguous(ctx.arena()); // [N,Ho,Wo,2]
     Tensor go = gradOut.contiguous(ctx.arena()); // [N,C,Ho,Wo]
@@ -301,57 +295,46 @@ final class GridSampleKernel {
     MemorySegment gd = g.data();
     MemorySegment god = go.data();
 
+    int usable = SpatialParallel.threadsFor(threads, ind, gd, god, dx.data(), dgrid.data());
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, threads, task -> {
+    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
+      Corners k = new Corners();
       for (int oy = y0; oy < Math.min(ho, y0 + ROWS_PER_TASK); oy++) {
         for (int ox = 0; ox < wo; ox++) {
           long pix = ((long) b * ho + oy) * wo + ox;
-          float ux = unnormalize(gd.get(F32, (g.offset() + pix * 2) * 4), w, alignCorners);
-          float uy = unnormalize(gd.get(F32, (g.offset() + pix * 2 + 1) * 4), h, alignCorners);
-          float ix = padded(ux, w, padding, alignCorners);
-          float iy = padded(uy, h, padding, alignCorners);
-          float x0 = (float) Math.floor(ix);
-          float y0f = (float) Math.floor(iy);
-          float l = (x0 + 1) - ix;
-          float r = ix - x0;
-          float t = (y0f + 1) - iy;
-          float bt = iy - y0f;
-          boolean inL = inside(x0, w);
-          boolean inR = inside(x0 + 1, w);
-          boolean inT = inside(y0f, h);
-          boolean inB = inside(y0f + 1, h);
-          long a = (in.offset() + (long) b * c * plane + (long) y0f * w + (long) x0) * 4;
+          k.set(gd, (g.offset() + pix * 2) * 4, h, w, padding, alignCorners);
+          long a = (in.offset() + (long) b * c * plane + k.offset(w)) * 4;
           long gAt = (go.offset() + (long) b * c * outPlane + (long) oy * wo + ox) * 4;
           float gix = 0;
           float giy = 0;
           for (int ch = 0; ch < c; ch++) {
             float gOut = god.get(F32, gAt + ch * outPlane * 4);
             long at = a + ch * plane * 4;
-            if (inL && inT) {
+            if (k.inL && k.inT) {
               float v = ind.get(F32, at);
-              gix -= v * t * gOut;
-              giy -= v * l * gOut;
+              gix -= v * k.t * gOut;
+              giy -= v * k.l * gOut;
             }
-            if (inR && inT) {
+            if (k.inR && k.inT) {
               float v = ind.get(F32, at + 4);
-              gix += v * t * gOut;
-              giy -= v * r * gOut;
+              gix += v * k.t * gOut;
+              giy -= v * k.r * gOut;
             }
-            if (inL && inB) {
+            if (k.inL && k.inB) {
               float v = ind.get(F32, at + w * 4L);
-              gix -= v * bt * gOut;
-              giy += v * l * gOut;
+              gix -= v * k.b * gOut;
+              giy += v * k.l * gOut;
             }
-            if (inR && inB) {
+            if (k.inR && k.inB) {
               float v = ind.get(F32, at + w * 4L + 4);
-              gix += v * bt * gOut;
-              giy += v * r * gOut;
+              gix += v * k.b * gOut;
+              giy += v * k.r * gOut;
             }
           }
-          float mx = (alignCorners ? (w - 1) / 2f : w / 2f) * paddedGrad(ux, w, padding, alignCorners);
-          float my = (alignCorners ? (h - 1) / 2f : h / 2f) * paddedGrad(uy, h, padding, alignCorners);
+          float mx = unnormalizeGrad(w, alignCorners) * paddedGrad(k.ux, w, padding, alignCorners);
+          float my = unnormalizeGrad(h, alignCorners) * paddedGrad(k.uy, h, padding, alignCorners);
           dgrid.data().set(F32, pix * 8, mx * gix);
           dgrid.data().set(F32, pix * 8 + 4, my * giy);
         }
@@ -359,46 +342,36 @@ final class GridSampleKernel {
     });
 
     int cblocks = (c + CHANNELS_PER_TASK - 1) / CHANNELS_PER_TASK;
-    SpatialParallel.forEach(n * cblocks, threads, task -> {
+    SpatialParallel.forEach(n * cblocks, usable, task -> {
       int b = task / cblocks;
       int c0 = task % cblocks * CHANNELS_PER_TASK;
       int c1 = Math.min(c, c0 + CHANNELS_PER_TASK);
       MemorySegment dd = dx.data();
       dd.asSlice(((long) b * c + c0) * plane * 4, (c1 - c0) * plane * 4).fill((byte) 0);
+      Corners k = new Corners();
       for (int oy = 0; oy < ho; oy++) {
         for (int ox = 0; ox < wo; ox++) {
           long pix = ((long) b * ho + oy) * wo + ox;
-          float ix = padded(unnormalize(gd.get(F32, (g.offset() + pix * 2) * 4), w, alignCorners), w, padding, alignCorners);
-          float iy = padded(unnormalize(gd.get(F32, (g.offset() + pix * 2 + 1) * 4), h, alignCorners), h, padding, alignCorners);
-          float x0 = (float) Math.floor(ix);
-          float y0 = (float) Math.floor(iy);
-          float l = (x0 + 1) - ix;
-          float r = ix - x0;
-          float t = (y0 + 1) - iy;
-          float bt = iy - y0;
-          boolean inL = inside(x0, w);
-          boolean inR = inside(x0 + 1, w);
-          boolean inT = inside(y0, h);
-          boolean inB = inside(y0 + 1, h);
-          if (!(inL || inR) || !(inT || inB)) {
+          k.set(gd, (g.offset() + pix * 2) * 4, h, w, padding, alignCorners);
+          if (!(k.inL || k.inR) || !(k.inT || k.inB)) {
             continue;
           }
-          long a = (((long) b * c) * plane + (long) y0 * w + (long) x0) * 4;
+          long a = ((long) b * c * plane + k.offset(w)) * 4;
           long gAt = (go.offset() + (long) b * c * outPlane + (long) oy * wo + ox) * 4;
           for (int ch = c0; ch < c1; ch++) {
             float gOut = god.get(F32, gAt + ch * outPlane * 4);
             long at = a + ch * plane * 4;
-            if (inL && inT) {
-              dd.set(F32, at, dd.get(F32, at) + l * t * gOut);
+            if (k.inL && k.inT) {
+              dd.set(F32, at, dd.get(F32, at) + k.l * k.t * gOut);
             }
-            if (inR && inT) {
-              dd.set(F32, at + 4, dd.get(F32, at + 4) + r * t * gOut);
+            if (k.inR && k.inT) {
+              dd.set(F32, at + 4, dd.get(F32, at + 4) + k.r * k.t * gOut);
             }
-            if (inL && inB) {
-              dd.set(F32, at + w * 4L, dd.get(F32, at + w * 4L) + l * bt * gOut);
+            if (k.inL && k.inB) {
+              dd.set(F32, at + w * 4L, dd.get(F32, at + w * 4L) + k.l * k.b * gOut);
             }
-            if (inR && inB) {
-              dd.set(F32, at + w * 4L + 4, dd.get(F32, at + w * 4L + 4) + r * bt * gOut);
+            if (k.inR && k.inB) {
+              dd.set(F32, at + w * 4L + 4, dd.get(F32, at + w * 4L + 4) + k.r * k.b * gOut);
             }
           }
         }
@@ -407,88 +380,49 @@ final class GridSampleKernel {
     return new Tensor[] {dx, dgrid};
   }
 
-  // --- coordinates (ATen GridSampler.h, float32) -----------------------------------------------------
+  /** The four bilinear taps around one sample point: ATen's weight factors and which taps lie inside the image. */
+  private static final class Corners {
+    float ux; // unpadded pixel coordinates (the backward differentiates the padding there)
+    float uy;
+    float x0; // top-left tap
+    float y0;
+    float l; // weight factors, ATen's form: (x0 + 1) - ix rather than 1 - (ix - x0), which differ for tiny negative ix
+    float r;
+    float t;
+    float b;
+    boolean inL;
+    boolean inR;
+    boolean inT;
+    boolean inB;
 
-  private static float unnormalize(float coord, int size, boolean alignCorners) {
-    return alignCorners ? ((coord + 1) / 2) * (size - 1) : ((coord + 1) * size - 1) / 2;
-  }
-
-  /** The padding mode applied to a pixel coordinate; NaN stays NaN and so samples nothing. */
-  private static float padded(float p, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return switch (padding) {
-      case ZEROS -> p;
-      case BORDER -> clip(p, size);
-      case REFLECTION -> clip(alignCorners ? reflect(p, 0, 2 * (size - 1)) : reflect(p, -1, 2 * size - 1), size);
-    };
-  }
-
-  /** d padded(p) / dp. */
-  private static float paddedGrad(float p, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return switch (padding) {
-      case ZEROS -> 1;
-      case BORDER -> clipGrad(p, size);
-      case REFLECTION -> {
-        int lo = alignCorners ? 0 : -1;
-        int hi = alignCorners ? 2 * (size - 1) : 2 * size - 1;
-        yield reflectGrad(p, lo, hi) * clipGrad(reflect(p, lo, hi), size);
-      }
-    };
-  }
-
-  private static float clip(float p, int size) {
-    if (p <= 0) {
-      return 0;
+    /** The taps of the grid point whose (x, y) pair starts at byte {@code at} of the grid. */
+    void set(MemorySegment grid, long at, int h, int w, Ops.GridPadding padding, boolean alignCorners) {
+      ux = unnormalize(grid.get(F32, at), w, alignCorners);
+      uy = unnormalize(grid.get(F32, at + 4), h, alignCorners);
+      at(padded(ux, w, padding, alignCorners), padded(uy, h, padding, alignCorners), h, w);
     }
-    float max = size - 1;
-    return p >= max ? max : p;
-  }
 
-  /** The borders count as outside: no gradient there (as ATen). */
-  private static float clipGrad(float p, int size) {
-    return p <= 0 || p >= size - 1 ? 0 : 1;
-  }
-
-  private static float reflect(float p, int twiceLow, int twiceHigh) {
-    if (twiceLow == twiceHigh) {
-      return 0;
+    /** The taps around padded pixel coordinates (ix, iy). */
+    void at(float ix, float iy, int h, int w) {
+      x0 = (float) Math.floor(ix);
+      y0 = (float) Math.floor(iy);
+      l = (x0 + 1) - ix;
+      r = ix - x0;
+      t = (y0 + 1) - iy;
+      b = iy - y0;
+      inL = inside(x0, w);
+      inR = inside(x0 + 1, w);
+      inT = inside(y0, h);
+      inB = inside(y0 + 1, h);
     }
-    float min = twiceLow / 2f;
-    float span = (twiceHigh - twiceLow) / 2f;
-    float d = Math.abs(p - min);
-    float extra = d % span; // C fmod
-    int flips = (int) Math.floor(d / span);
-    return flips % 2 == 0 ? extra + min : span - extra + min;
-  }
 
-  private static float reflectGrad(float p, int twiceLow, int twiceHigh) {
-    if (twiceLow == twiceHigh) {
-      return 0;
+    /** Element offset of the top-left tap in a plane; used only when a tap is inside, so never out of range. */
+    long offset(int w) {
+      return (long) y0 * w + (long) x0;
     }
-    float min = twiceLow / 2f;
-    float span = (twiceHigh - twiceLow) / 2f;
-    float d = p - min;
-    float sign = d < 0 ? -1 : 1;
-    int flips = (int) Math.floor(Math.abs(d) / span);
-    return flips % 2 == 0 ? sign : -sign;
   }
 
   private static boolean inside(float i, int size) {
     return i >= 0 && i < size; // false for NaN
-  }
-
-  private static int[] requireImage(Tensor x, String op) {
-    if (x.rank() != 4) {
-      throw new IllegalArgumentException(op + ": input " + Arrays.toString(x.shape()) + " is not [N,C,H,W]");
-    }
-    return x.shape();
-  }
-
-  private static int[] requireGrid(Tensor grid, int[] image, String op) {
-    int[] gs = grid.shape();
-    if (gs.length != 4 || gs[0] != image[0] || gs[3] != 2) {
-      throw new IllegalArgumentException(op + ": grid " + Arrays.toString(gs) + " is not [N,Ho,Wo,2] with N = "
-          + image[0]);
-    }
-    return gs;
   }
 }

@@ -3,6 +3,7 @@ package dev.worldfx.inference.cpu;
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.ref.ResizeTaps;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -11,10 +12,9 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Separable resize (ONNX Resize on H and W): taps and weights are worked out once per output row and column; each
- * output row is a weighted sum of k input rows already interpolated along W (cached, since neighbouring output
- * rows share input rows), the vertical sum vectorised across the row. Same tap choice as the reference, float
- * arithmetic.
+ * Separable resize (ONNX Resize on H and W): the reference's taps ({@link ResizeTaps}) with float weights, worked
+ * out once per output row and column; each output row is a weighted sum of k input rows already interpolated along
+ * W (cached, since neighbouring output rows share input rows), the vertical sum vectorised across the row.
  */
 final class ResizeKernel {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
@@ -35,10 +35,10 @@ final class ResizeKernel {
     if (out.numel() == 0) {
       return out;
     }
-    AxisTaps rows = AxisTaps.of(mode, coord, nearest, cubicA, scaleH, h, outH);
-    AxisTaps cols = AxisTaps.of(mode, coord, nearest, cubicA, scaleW, w, outW);
+    AxisTaps rows = AxisTaps.of(ResizeTaps.of(mode, coord, nearest, cubicA, scaleH, h, outH));
+    AxisTaps cols = AxisTaps.of(ResizeTaps.of(mode, coord, nearest, cubicA, scaleW, w, outW));
     int blocks = (outH + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(planes * blocks, threads, task -> {
+    SpatialParallel.forEach(planes * blocks, SpatialParallel.threadsFor(threads, in.data(), out.data()), task -> {
       int p = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       resizeRows(in, out, p, y0, Math.min(outH, y0 + ROWS_PER_TASK), rows, cols);
@@ -129,64 +129,14 @@ final class ResizeKernel {
     }
   }
 
-  /** Per output index along one axis: k edge-clamped input indices and their weights, flattened. */
+  /** The shared taps with their weights rounded to float once. */
   private record AxisTaps(int k, int[] index, float[] weight) {
-    static AxisTaps of(Ops.ResizeMode mode, Ops.CoordMode coord, Ops.NearestMode nearest, float cubicA, double scale,
-        int inLen, int outLen) {
-      int k = switch (mode) {
-        case NEAREST -> 1;
-        case BILINEAR -> 2;
-        case BICUBIC -> 4;
-      };
-      int[] index = new int[outLen * k];
-      float[] weight = new float[outLen * k];
-      double a = cubicA;
-      for (int o = 0; o < outLen; o++) {
-        // ONNX coordinate_transformation_mode, in double as the ONNX reference
-        double src = switch (coord) {
-          case HALF_PIXEL -> (o + 0.5) / scale - 0.5;
-          case PYTORCH_HALF_PIXEL -> outLen > 1 ? (o + 0.5) / scale - 0.5 : 0;
-          case ALIGN_CORNERS -> outLen == 1 ? 0 : o * (double) (inLen - 1) / (scale * inLen - 1);
-          case ASYMMETRIC -> o / scale;
-        };
-        double f = Math.floor(src);
-        double t = src - f;
-        int i0 = (int) Math.max(-3, Math.min(f, inLen + 2));
-        int j = o * k;
-        switch (mode) {
-          case NEAREST -> {
-            boolean up = t != 0 && switch (nearest) {
-              case ROUND_PREFER_FLOOR -> t > 0.5;
-              case ROUND_PREFER_CEIL -> t >= 0.5;
-              case FLOOR -> false;
-              case CEIL -> true;
-            };
-            index[j] = clamp(up ? i0 + 1 : i0, inLen);
-            weight[j] = 1;
-          }
-          case BILINEAR -> {
-            index[j] = clamp(i0, inLen);
-            index[j + 1] = clamp(i0 + 1, inLen);
-            weight[j] = (float) (1 - t);
-            weight[j + 1] = (float) t;
-          }
-          case BICUBIC -> {
-            double u = 1 - t;
-            for (int i = 0; i < 4; i++) {
-              index[j + i] = clamp(i0 - 1 + i, inLen);
-            }
-            weight[j] = (float) (((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a);
-            weight[j + 1] = (float) (((a + 2) * t - (a + 3)) * t * t + 1);
-            weight[j + 2] = (float) (((a + 2) * u - (a + 3)) * u * u + 1);
-            weight[j + 3] = (float) (((a * (u + 1) - 5 * a) * (u + 1) + 8 * a) * (u + 1) - 4 * a);
-          }
-        }
+    static AxisTaps of(ResizeTaps taps) {
+      float[] w = new float[taps.weight().length];
+      for (int i = 0; i < w.length; i++) {
+        w[i] = (float) taps.weight()[i];
       }
-      return new AxisTaps(k, index, weight);
-    }
-
-    private static int clamp(int i, int len) {
-      return Math.max(0, Math.min(i, len - 1));
+      return new AxisTaps(taps.k(), taps.index(), w);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.worldfx.inference.DType;
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.ref.SpatialShapes;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
@@ -23,73 +24,47 @@ final class SpatialCopy {
   private SpatialCopy() {}
 
   static Tensor pixelShuffle(OpContext ctx, Tensor x, int r, int threads) {
-    if (x.rank() != 4 || r < 1 || x.dim(1) % (r * r) != 0) {
-      throw new IllegalArgumentException("pixelShuffle: " + Arrays.toString(x.shape()) + " is not [N,C*r*r,H,W] for r = " + r);
-    }
-    Tensor in = f32(ctx, x);
-    int n = in.dim(0);
-    int c = in.dim(1) / (r * r);
-    int h = in.dim(2);
-    int w = in.dim(3);
+    Tensor out = Tensor.zeros(ctx.arena(), SpatialShapes.pixelShuffle(x, r)); // [N,C,H*r,W*r]
+    Tensor in = f32(ctx, x); // [N,C*r*r,H,W]
     long[] st = in.strides();
-    Tensor out = Tensor.zeros(ctx.arena(), n, c, h * r, w * r);
-    // The output [N,C,H,r,W,r] in order is the input [N,C,r,r,H,W] read with its middle axes permuted.
-    int[] shape = {n, c, h, r, w, r};
+    // The output as [N,C,H,r,W,r] in order is the input as [N,C,r,r,H,W] read with its middle axes permuted.
+    int[] shape = {in.dim(0), out.dim(1), in.dim(2), r, in.dim(3), r};
     long[] src = {st[0], st[1] * r * r, st[2], st[1] * r, st[3], st[1]};
     copy(in.data(), in.offset(), src, out.data(), 0, Tensor.contiguousStrides(shape), shape, threads);
     return out;
   }
 
   static Tensor pad(OpContext ctx, Tensor x, int[] pads, Ops.PadMode mode, float value, int threads) {
-    int[] s = x.shape();
-    int r = s.length;
-    if (pads.length != 2 * r) {
-      throw new IllegalArgumentException("pad: " + pads.length + " pads for rank " + r + " (need begins then ends, 2 per axis)");
-    }
-    // Negative pads crop first; the positive ones then pad the cropped tensor (edge and reflect use its borders).
-    int[] crop = new int[r]; // first kept input index per axis
-    int[] len = new int[r]; // kept input length
-    int[] before = new int[r]; // output positions before the kept block
-    int[] os = new int[r];
-    for (int d = 0; d < r; d++) {
-      crop[d] = Math.max(0, -pads[d]);
-      len[d] = s[d] - crop[d] - Math.max(0, -pads[d + r]);
-      if (len[d] < 0) {
-        throw new IllegalArgumentException("pad: pads " + Arrays.toString(pads) + " crop axis " + d + " of "
-            + Arrays.toString(s) + " below zero");
-      }
-      before[d] = Math.max(0, pads[d]);
-      os[d] = Math.addExact(len[d], before[d] + Math.max(0, pads[d + r]));
-      if (mode != Ops.PadMode.CONSTANT && len[d] == 0 && os[d] > 0) {
-        throw new IllegalArgumentException("pad: " + mode + " padding needs a non-empty axis " + d + " in "
-            + Arrays.toString(s));
-      }
-    }
+    SpatialShapes.Pad g = SpatialShapes.pad(x.shape(), pads, mode);
+    int r = x.rank();
+    int[] os = g.outShape();
+    int[] kept = g.kept();
+    int[] before = g.before();
     Tensor in = f32(ctx, x);
     Tensor out = Tensor.zeros(ctx.arena(), os);
     if (out.numel() == 0) {
       return out;
     }
     long[] ist = in.strides();
-    long[] ost = Tensor.contiguousStrides(os);
+    long[] ost = out.strides();
     long src = in.offset();
     long dst = 0;
     for (int d = 0; d < r; d++) {
-      src += crop[d] * ist[d];
+      src += g.crop()[d] * ist[d];
       dst += before[d] * ost[d];
     }
-    copy(in.data(), src, ist, out.data(), dst, ost, len, threads);
+    copy(in.data(), src, ist, out.data(), dst, ost, kept, threads);
     // Borders axis by axis from the innermost: when axis d is done, axes after it are already full width, so each
     // border position along d is one contiguous hyperplane of ost[d] floats.
     MemorySegment o = out.data();
     int[] idx = new int[r];
     for (int d = r - 1; d >= 0; d--) {
-      if (os[d] == len[d]) {
+      if (os[d] == kept[d]) {
         continue;
       }
       long outer = 1;
       for (int k = 0; k < d; k++) {
-        outer *= len[k];
+        outer *= kept[k];
       }
       Arrays.fill(idx, 0);
       for (long i = 0; i < outer; i++) {
@@ -98,19 +73,19 @@ final class SpatialCopy {
           base += (before[k] + idx[k]) * ost[k];
         }
         for (int p = 0; p < os[d]; p++) {
-          if (p == before[d] && len[d] > 0) {
-            p += len[d] - 1; // skip the kept block
+          int k = p - before[d]; // position relative to the kept block
+          if (k == 0 && kept[d] > 0) {
+            p += kept[d] - 1; // skip the kept block
             continue;
           }
           long at = base + p * ost[d];
-          int k = p - before[d]; // position relative to the kept block
-          switch (mode) {
-            case CONSTANT -> fill(o, at, ost[d], value);
-            case EDGE -> copyRun(o, base + (before[d] + Math.max(0, Math.min(k, len[d] - 1))) * ost[d], 1, o, at, 1, ost[d]);
-            case REFLECT -> copyRun(o, base + (before[d] + reflectIndex(k, len[d])) * ost[d], 1, o, at, 1, ost[d]);
+          if (mode == Ops.PadMode.CONSTANT) {
+            fill(o, at, ost[d], value);
+          } else {
+            copyRun(o, base + (before[d] + SpatialShapes.padSource(k, kept[d], mode)) * ost[d], 1, o, at, 1, ost[d]);
           }
         }
-        for (int k = d - 1; k >= 0 && ++idx[k] == len[k]; k--) {
+        for (int k = d - 1; k >= 0 && ++idx[k] == kept[k]; k--) {
           idx[k] = 0;
         }
       }
@@ -118,95 +93,31 @@ final class SpatialCopy {
     return out;
   }
 
-  /** numpy's 'reflect' (mirror without repeating the edge), repeated when the pad exceeds the axis. */
-  private static int reflectIndex(int k, int len) {
-    if (len == 1) {
-      return 0;
-    }
-    int period = 2 * (len - 1);
-    int m = Math.floorMod(k, period);
-    return m < len ? m : period - m;
-  }
-
   static Tensor concat(OpContext ctx, List<Tensor> xs, int axis, int threads) {
-    if (xs.isEmpty()) {
-      throw new IllegalArgumentException("concat: no inputs");
-    }
-    int[] s0 = xs.get(0).shape();
-    int r = s0.length;
-    int a = axis < 0 ? axis + r : axis;
-    if (a < 0 || a >= r) {
-      throw new IllegalArgumentException("concat: axis " + axis + " outside rank " + r);
-    }
-    int[] os = s0.clone();
-    os[a] = 0;
-    for (Tensor t : xs) {
-      int[] s = t.shape();
-      for (int d = 0; d < r; d++) {
-        if (s.length != r || (d != a && s[d] != s0[d])) {
-          throw new IllegalArgumentException("concat: " + Arrays.toString(s) + " does not match " + Arrays.toString(s0)
-              + " off axis " + a);
-        }
-      }
-      os[a] = Math.addExact(os[a], s[a]);
-    }
-    Tensor out = Tensor.zeros(ctx.arena(), os);
-    long[] ost = Tensor.contiguousStrides(os);
+    SpatialShapes.Concat g = SpatialShapes.concat(xs, axis);
+    Tensor out = Tensor.zeros(ctx.arena(), g.outShape());
+    long[] ost = out.strides();
     long at = 0;
     for (Tensor t : xs) {
       Tensor in = f32(ctx, t);
-      copy(in.data(), in.offset(), in.strides(), out.data(), at * ost[a], ost, in.shape(), threads);
-      at += in.dim(a);
+      copy(in.data(), in.offset(), in.strides(), out.data(), at * ost[g.axis()], ost, in.shape(), threads);
+      at += in.dim(g.axis());
     }
     return out;
   }
 
   static Tensor slice(OpContext ctx, Tensor x, int[] starts, int[] ends, int[] axes, int[] steps, int threads) {
-    int[] s = x.shape();
-    int r = s.length;
-    int k = starts.length;
-    if (ends.length != k || (axes != null && axes.length != k) || (steps != null && steps.length != k)) {
-      throw new IllegalArgumentException("slice: starts, ends, axes and steps differ in length");
-    }
+    SpatialShapes.Slice g = SpatialShapes.slice(x.shape(), starts, ends, axes, steps);
     Tensor in = f32(ctx, x);
     long[] ist = in.strides();
     long src = in.offset();
-    long[] sst = ist.clone(); // strides of the slice, in input elements
-    int[] os = s.clone();
-    boolean[] seen = new boolean[r];
-    for (int i = 0; i < k; i++) {
-      int a = axes == null ? i : axes[i] < 0 ? axes[i] + r : axes[i];
-      if (a < 0 || a >= r || seen[a]) {
-        throw new IllegalArgumentException("slice: axis " + (axes == null ? i : axes[i]) + " outside rank " + r
-            + " or repeated");
-      }
-      seen[a] = true;
-      long st = steps == null ? 1 : steps[i];
-      if (st == 0) {
-        throw new IllegalArgumentException("slice: step 0 on axis " + a);
-      }
-      // ONNX Slice: negative bounds count from the end, then clamp to the range the step direction allows.
-      long dim = s[a];
-      long b = starts[i] < 0 ? starts[i] + dim : starts[i];
-      long e = ends[i] < 0 ? ends[i] + dim : ends[i];
-      long count;
-      if (st > 0) {
-        b = Math.max(0, Math.min(b, dim));
-        e = Math.max(0, Math.min(e, dim));
-        count = e > b ? (e - b + st - 1) / st : 0;
-      } else {
-        b = Math.max(0, Math.min(b, dim - 1));
-        e = Math.max(-1, Math.min(e, dim - 1));
-        count = b > e && dim > 0 ? (b - e - st - 1) / -st : 0;
-      }
-      os[a] = (int) count;
-      if (count > 0) {
-        src += b * ist[a];
-      }
-      sst[a] = ist[a] * st;
+    long[] sst = new long[ist.length]; // the slice's strides, in input elements
+    for (int d = 0; d < ist.length; d++) {
+      src += g.first()[d] * ist[d];
+      sst[d] = ist[d] * g.step()[d];
     }
-    Tensor out = Tensor.zeros(ctx.arena(), os);
-    copy(in.data(), src, sst, out.data(), 0, Tensor.contiguousStrides(os), os, threads);
+    Tensor out = Tensor.zeros(ctx.arena(), g.outShape());
+    copy(in.data(), src, sst, out.data(), 0, out.strides(), g.outShape(), threads);
     return out;
   }
 
@@ -254,30 +165,51 @@ final class SpatialCopy {
       m = 1;
     }
     int dims = m;
-    long run = size[dims - 1];
+    int last = dims - 1;
+    if (ss[last] != 1 || ds[last] != 1) {
+      // Any axis order copies the same block: make the innermost run the longest one with a unit stride on one
+      // side (pixel shuffle: a whole input row scattered with stride r, rather than r floats gathered).
+      int best = last;
+      for (int d = 0; d < last; d++) {
+        if ((ss[d] == 1 || ds[d] == 1) && size[d] > size[best]) {
+          best = d;
+        }
+      }
+      swap(size, best, last);
+      swap(ss, best, last);
+      swap(ds, best, last);
+    }
+    long run = size[last];
     long runs = 1;
-    for (int d = 0; d < dims - 1; d++) {
+    for (int d = 0; d < last; d++) {
       runs *= size[d];
     }
-    long runsPerTask = Math.max(1, CHUNK / run);
-    int tasks = Math.toIntExact((runs + runsPerTask - 1) / runsPerTask);
+    // A task copies CHUNK floats or so: several short runs, or one piece of a long run.
+    long pieces = (run + CHUNK - 1) / CHUNK;
+    long runsPerTask = pieces > 1 ? 1 : Math.max(1, CHUNK / run);
+    int tasks = Math.toIntExact(pieces > 1 ? runs * pieces : (runs + runsPerTask - 1) / runsPerTask);
     long totalRuns = runs;
-    SpatialParallel.forEach(tasks, threads, t -> {
-      long first = t * runsPerTask;
-      long last = Math.min(totalRuns, first + runsPerTask);
+    SpatialParallel.forEach(tasks, SpatialParallel.threadsFor(threads, src, dst), t -> {
+      long first = pieces > 1 ? t / pieces : t * runsPerTask;
+      long end = Math.min(totalRuns, first + runsPerTask);
       long[] idx = new long[dims];
       long rest = first;
       long so = srcOffset;
       long dof = dstOffset;
-      for (int d = dims - 2; d >= 0; d--) {
+      for (int d = last - 1; d >= 0; d--) {
         idx[d] = rest % size[d];
         rest /= size[d];
         so += idx[d] * ss[d];
         dof += idx[d] * ds[d];
       }
-      for (long i = first; i < last; i++) {
-        copyRun(src, so, ss[dims - 1], dst, dof, ds[dims - 1], run);
-        for (int d = dims - 2; d >= 0; d--) { // odometer step, undoing the axes that wrap
+      if (pieces > 1) {
+        long from = t % pieces * CHUNK;
+        copyRun(src, so + from * ss[last], ss[last], dst, dof + from * ds[last], ds[last], Math.min(CHUNK, run - from));
+        return;
+      }
+      for (long i = first; i < end; i++) {
+        copyRun(src, so, ss[last], dst, dof, ds[last], run);
+        for (int d = last - 1; d >= 0; d--) { // odometer step, undoing the axes that wrap
           so += ss[d];
           dof += ds[d];
           if (++idx[d] < size[d]) {
@@ -289,6 +221,12 @@ final class SpatialCopy {
         }
       }
     });
+  }
+
+  private static void swap(long[] a, int i, int j) {
+    long t = a[i];
+    a[i] = a[j];
+    a[j] = t;
   }
 
   /** Copies n floats at element offsets so + i * ss to do + i * ds. */

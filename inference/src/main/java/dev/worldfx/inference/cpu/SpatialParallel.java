@@ -1,5 +1,6 @@
 package dev.worldfx.inference.cpu;
 
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,8 +13,20 @@ import java.util.function.IntConsumer;
  */
 final class SpatialParallel {
   static final int DEFAULT_THREADS = Runtime.getRuntime().availableProcessors();
+  /** Never started: a thread that is not the caller, to ask whether memory is confined to the caller. */
+  private static final Thread OTHER = Thread.ofPlatform().unstarted(() -> {});
 
   private SpatialParallel() {}
+
+  /** The thread count usable on these segments: 1 when one of them lives in an arena confined to the caller. */
+  static int threadsFor(int threads, MemorySegment... segments) {
+    for (MemorySegment s : segments) {
+      if (!s.isAccessibleBy(OTHER)) {
+        return 1;
+      }
+    }
+    return threads;
+  }
 
   static void forEach(int tasks, int threads, IntConsumer task) {
     int workers = Math.min(threads, tasks);

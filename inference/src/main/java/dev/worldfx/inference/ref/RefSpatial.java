@@ -3,14 +3,13 @@ package dev.worldfx.inference.ref;
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * Scalar reference of the spatial ops: plain loops over flat float arrays, interpolation sums in double.
- * Resize follows the ONNX Resize reference implementation (onnx/reference/ops/op_resize.py) for 4-D NCHW with
- * scales on H and W; grid sampling follows PyTorch's ATen GridSampler.h (coordinate arithmetic in float32, as
- * there, so that tap choice and rounding decisions are the same).
+ * Scalar reference of the spatial ops: plain loops over flat float arrays, interpolation sums in double. Resize
+ * follows the ONNX reference implementation for 4-D NCHW with scales on H and W; grid sampling follows PyTorch's
+ * ATen (taps and coordinates from {@link ResizeTaps} and {@link GridCoordinates}, argument checks and geometry from
+ * {@link SpatialShapes}, all shared with the fast kernels).
  */
 final class RefSpatial {
   private RefSpatial() {}
@@ -19,13 +18,7 @@ final class RefSpatial {
 
   static Tensor resize(OpContext ctx, Tensor x, int outH, int outW, Ops.ResizeMode mode, Ops.CoordMode coord,
       Ops.NearestMode nearest, float cubicA) {
-    int[] s = requireImage(x, "resize");
-    if (outH < 0 || outW < 0) {
-      throw new IllegalArgumentException("resize: negative output size " + outH + "x" + outW);
-    }
-    if ((s[2] == 0 && outH > 0) || (s[3] == 0 && outW > 0)) {
-      throw new IllegalArgumentException("resize: cannot resize empty " + Arrays.toString(s) + " to " + outH + "x" + outW);
-    }
+    int[] s = SpatialShapes.resize(x, outH, outW);
     return resize(ctx, x, outH, outW, (double) outH / s[2], (double) outW / s[3], mode, coord, nearest, cubicA);
   }
 
@@ -35,38 +28,31 @@ final class RefSpatial {
    */
   static Tensor resize(OpContext ctx, Tensor x, int outH, int outW, double scaleH, double scaleW, Ops.ResizeMode mode,
       Ops.CoordMode coord, Ops.NearestMode nearest, float cubicA) {
-    int[] s = requireImage(x, "resize");
+    int[] s = SpatialShapes.resize(x, outH, outW);
     int planes = s[0] * s[1];
     int h = s[2];
     int w = s[3];
     float[] in = x.toArray(); // [N,C,H,W]
     float[] out = new float[planes * outH * outW]; // [N,C,outH,outW]
-    Taps[] rows = new Taps[outH];
-    for (int oy = 0; oy < outH; oy++) {
-      rows[oy] = resizeTaps(mode, coord, nearest, cubicA, oy, scaleH, h, outH);
-    }
-    Taps[] cols = new Taps[outW];
-    for (int ox = 0; ox < outW; ox++) {
-      cols[ox] = resizeTaps(mode, coord, nearest, cubicA, ox, scaleW, w, outW);
-    }
+    ResizeTaps rows = ResizeTaps.of(mode, coord, nearest, cubicA, scaleH, h, outH);
+    ResizeTaps cols = ResizeTaps.of(mode, coord, nearest, cubicA, scaleW, w, outW);
+    int k = rows.k();
     for (int p = 0; p < planes; p++) {
       for (int oy = 0; oy < outH; oy++) {
         for (int ox = 0; ox < outW; ox++) {
-          Taps ty = rows[oy];
-          Taps tx = cols[ox];
           int o = (p * outH + oy) * outW + ox;
           if (mode == Ops.ResizeMode.NEAREST) {
-            out[o] = in[(p * h + ty.index[0]) * w + tx.index[0]]; // a pick, not a weighted sum
+            out[o] = in[(p * h + rows.index()[oy]) * w + cols.index()[ox]]; // a pick, not a weighted sum
             continue;
           }
           // ONNX interpolates along W first for each tap row, then along H.
           double acc = 0;
-          for (int i = 0; i < ty.index.length; i++) {
+          for (int i = oy * k; i < (oy + 1) * k; i++) {
             double row = 0;
-            for (int j = 0; j < tx.index.length; j++) {
-              row += tx.weight[j] * in[(p * h + ty.index[i]) * w + tx.index[j]];
+            for (int j = ox * k; j < (ox + 1) * k; j++) {
+              row += cols.weight()[j] * in[(p * h + rows.index()[i]) * w + cols.index()[j]];
             }
-            acc += ty.weight[i] * row;
+            acc += rows.weight()[i] * row;
           }
           out[o] = (float) acc;
         }
@@ -75,67 +61,11 @@ final class RefSpatial {
     return Tensor.of(ctx.arena(), out, s[0], s[1], outH, outW);
   }
 
-  /** The input indices (edge-clamped) and weights that make output index {@code xOut} along one axis. */
-  private record Taps(int[] index, double[] weight) {}
-
-  private static Taps resizeTaps(Ops.ResizeMode mode, Ops.CoordMode coord, Ops.NearestMode nearest, float cubicA,
-      int xOut, double scale, int inLen, int outLen) {
-    double src = sourceCoordinate(coord, xOut, scale, inLen, outLen);
-    double f = Math.floor(src);
-    double t = src - f; // in [0, 1); ONNX's ratio 1 at integers with taps shifted left gives the same sums
-    int i0 = (int) Math.max(-3, Math.min(f, inLen + 2)); // beyond that every tap clamps to the edge anyway
-    return switch (mode) {
-      case NEAREST -> new Taps(new int[] {clamp(i0 + (roundsUp(nearest, t) ? 1 : 0), inLen)}, new double[] {1});
-      case BILINEAR -> new Taps(new int[] {clamp(i0, inLen), clamp(i0 + 1, inLen)}, new double[] {1 - t, t});
-      case BICUBIC -> {
-        double a = cubicA;
-        double u = 1 - t;
-        // ONNX op_resize.py _cubic_coeffs: Keys' cubic convolution at distances 1+t, t, 1-t, 2-t
-        double[] c = {
-          ((a * (t + 1) - 5 * a) * (t + 1) + 8 * a) * (t + 1) - 4 * a,
-          ((a + 2) * t - (a + 3)) * t * t + 1,
-          ((a + 2) * u - (a + 3)) * u * u + 1,
-          ((a * (u + 1) - 5 * a) * (u + 1) + 8 * a) * (u + 1) - 4 * a};
-        yield new Taps(new int[] {clamp(i0 - 1, inLen), clamp(i0, inLen), clamp(i0 + 1, inLen), clamp(i0 + 2, inLen)}, c);
-      }
-    };
-  }
-
-  /** ONNX coordinate_transformation_mode: output index to input coordinate along one axis. */
-  private static double sourceCoordinate(Ops.CoordMode coord, int xOut, double scale, int inLen, int outLen) {
-    return switch (coord) {
-      case HALF_PIXEL -> (xOut + 0.5) / scale - 0.5;
-      case PYTORCH_HALF_PIXEL -> outLen > 1 ? (xOut + 0.5) / scale - 0.5 : 0;
-      // ONNX divides by the scaled length (scale * in), which is not outLen when the model gives scales
-      case ALIGN_CORNERS -> outLen == 1 ? 0 : xOut * (double) (inLen - 1) / (scale * inLen - 1);
-      case ASYMMETRIC -> xOut / scale;
-    };
-  }
-
-  /** ONNX nearest_mode: whether fractional part {@code t} of the source coordinate picks the upper pixel. */
-  private static boolean roundsUp(Ops.NearestMode nearest, double t) {
-    if (t == 0) {
-      return false;
-    }
-    return switch (nearest) {
-      case ROUND_PREFER_FLOOR -> t > 0.5;
-      case ROUND_PREFER_CEIL -> t >= 0.5;
-      case FLOOR -> false;
-      case CEIL -> true;
-    };
-  }
-
-  private static int clamp(int i, int len) {
-    return Math.max(0, Math.min(i, len - 1));
-  }
-
   // --- pixel shuffle ----------------------------------------------------------------------------
 
   static Tensor pixelShuffle(OpContext ctx, Tensor x, int r) {
-    int[] s = requireImage(x, "pixelShuffle");
-    if (r < 1 || s[1] % (r * r) != 0) {
-      throw new IllegalArgumentException("pixelShuffle: " + s[1] + " channels do not split into blocks of " + r + "x" + r);
-    }
+    int[] os = SpatialShapes.pixelShuffle(x, r);
+    int[] s = x.shape();
     int n = s[0];
     int c = s[1] / (r * r);
     int h = s[2];
@@ -152,158 +82,68 @@ final class RefSpatial {
         }
       }
     }
-    return Tensor.of(ctx.arena(), out, n, c, h * r, w * r);
+    return Tensor.of(ctx.arena(), out, os);
   }
 
   // --- pad, concat, slice -----------------------------------------------------------------------
 
   static Tensor pad(OpContext ctx, Tensor x, int[] pads, Ops.PadMode mode, float value) {
     int[] s = x.shape();
+    SpatialShapes.Pad g = SpatialShapes.pad(s, pads, mode);
     int r = s.length;
-    if (pads.length != 2 * r) {
-      throw new IllegalArgumentException("pad: " + pads.length + " pads for rank " + r + " (need begins then ends, 2 per axis)");
-    }
-    // Negative pads crop first; the positive ones then pad the cropped tensor (edge and reflect use its borders).
-    int[] lo = new int[r];
-    int[] hi = new int[r];
-    int[] os = new int[r];
-    for (int d = 0; d < r; d++) {
-      lo[d] = Math.max(0, -pads[d]);
-      hi[d] = s[d] - Math.max(0, -pads[d + r]);
-      if (hi[d] < lo[d]) {
-        throw new IllegalArgumentException("pad: pads " + Arrays.toString(pads) + " crop axis " + d + " of "
-            + Arrays.toString(s) + " below zero");
-      }
-      os[d] = Math.addExact(hi[d] - lo[d], Math.max(0, pads[d]) + Math.max(0, pads[d + r]));
-      if (mode != Ops.PadMode.CONSTANT && hi[d] == lo[d] && os[d] > 0) {
-        throw new IllegalArgumentException("pad: " + mode + " padding needs a non-empty axis " + d + " in "
-            + Arrays.toString(s));
-      }
-    }
     float[] in = x.toArray();
-    float[] out = new float[Math.toIntExact(Tensor.numel(os))];
+    float[] out = new float[Math.toIntExact(Tensor.numel(g.outShape()))];
     int[] idx = new int[r];
     for (int i = 0; i < out.length; i++) {
-      unflatten(i, os, idx);
+      unflatten(i, g.outShape(), idx);
       int src = 0;
       boolean inside = true;
       for (int d = 0; d < r; d++) {
-        int q = idx[d] - pads[d]; // position in the uncropped input
-        if (q < lo[d] || q >= hi[d]) {
+        int k = idx[d] - g.before()[d]; // position relative to the kept block
+        if (k < 0 || k >= g.kept()[d]) {
           inside = false;
-          int len = hi[d] - lo[d];
-          q = switch (mode) {
-            case CONSTANT -> lo[d];
-            case EDGE -> Math.max(lo[d], Math.min(q, hi[d] - 1));
-            case REFLECT -> lo[d] + reflectIndex(q - lo[d], len);
-          };
+          k = mode == Ops.PadMode.CONSTANT ? 0 : SpatialShapes.padSource(k, g.kept()[d], mode);
         }
-        src = src * s[d] + q;
+        src = src * s[d] + g.crop()[d] + k;
       }
-      out[i] = !inside && mode == Ops.PadMode.CONSTANT ? value : in[src];
+      out[i] = inside || mode != Ops.PadMode.CONSTANT ? in[src] : value;
     }
-    return Tensor.of(ctx.arena(), out, os);
-  }
-
-  /** numpy's 'reflect' (mirror without repeating the edge), repeated when the pad exceeds the axis. */
-  private static int reflectIndex(int k, int len) {
-    if (len == 1) {
-      return 0;
-    }
-    int period = 2 * (len - 1);
-    int m = Math.floorMod(k, period);
-    return m < len ? m : period - m;
+    return Tensor.of(ctx.arena(), out, g.outShape());
   }
 
   static Tensor concat(OpContext ctx, List<Tensor> xs, int axis) {
-    if (xs.isEmpty()) {
-      throw new IllegalArgumentException("concat: no inputs");
-    }
-    int[] s0 = xs.get(0).shape();
-    int r = s0.length;
-    int a = axis < 0 ? axis + r : axis;
-    if (a < 0 || a >= r) {
-      throw new IllegalArgumentException("concat: axis " + axis + " outside rank " + r);
-    }
-    int[] os = s0.clone();
-    os[a] = 0;
-    for (Tensor t : xs) {
-      int[] s = t.shape();
-      for (int d = 0; d < r; d++) {
-        if (s.length != r || (d != a && s[d] != s0[d])) {
-          throw new IllegalArgumentException("concat: " + Arrays.toString(s) + " does not match " + Arrays.toString(s0)
-              + " off axis " + a);
-        }
-      }
-      os[a] = Math.addExact(os[a], s[a]);
-    }
+    SpatialShapes.Concat g = SpatialShapes.concat(xs, axis);
+    int[] os = g.outShape();
     float[] out = new float[Math.toIntExact(Tensor.numel(os))];
-    int[] idx = new int[r];
+    int[] idx = new int[os.length];
     int base = 0; // where along the axis the current input starts
     for (Tensor t : xs) {
       float[] in = t.toArray();
       int[] s = t.shape();
       for (int i = 0; i < in.length; i++) {
         unflatten(i, s, idx);
-        idx[a] += base;
+        idx[g.axis()] += base;
         out[flatten(idx, os)] = in[i];
       }
-      base += s[a];
+      base += s[g.axis()];
     }
     return Tensor.of(ctx.arena(), out, os);
   }
 
   static Tensor slice(OpContext ctx, Tensor x, int[] starts, int[] ends, int[] axes, int[] steps) {
     int[] s = x.shape();
-    int r = s.length;
-    int k = starts.length;
-    if (ends.length != k || (axes != null && axes.length != k) || (steps != null && steps.length != k)) {
-      throw new IllegalArgumentException("slice: starts, ends, axes and steps differ in length");
-    }
-    long[] first = new long[r];
-    long[] step = new long[r];
-    int[] os = s.clone();
-    Arrays.fill(step, 1);
-    boolean[] seen = new boolean[r];
-    for (int i = 0; i < k; i++) {
-      int a = axes == null ? i : axes[i] < 0 ? axes[i] + r : axes[i];
-      if (a < 0 || a >= r || seen[a]) {
-        throw new IllegalArgumentException("slice: axis " + (axes == null ? i : axes[i]) + " outside rank " + r
-            + " or repeated");
-      }
-      seen[a] = true;
-      long st = steps == null ? 1 : steps[i];
-      if (st == 0) {
-        throw new IllegalArgumentException("slice: step 0 on axis " + a);
-      }
-      long dim = s[a];
-      long b = starts[i] < 0 ? starts[i] + dim : starts[i];
-      long e = ends[i] < 0 ? ends[i] + dim : ends[i];
-      long count;
-      if (st > 0) {
-        b = Math.max(0, Math.min(b, dim));
-        e = Math.max(0, Math.min(e, dim));
-        count = e > b ? (e - b + st - 1) / st : 0;
-      } else {
-        b = Math.max(0, Math.min(b, dim - 1));
-        e = Math.max(-1, Math.min(e, dim - 1));
-        count = b > e && dim > 0 ? (b - e - st - 1) / -st : 0;
-      }
-      first[a] = b;
-      step[a] = st;
-      os[a] = (int) count;
-    }
+    SpatialShapes.Slice g = SpatialShapes.slice(s, starts, ends, axes, steps);
     float[] in = x.toArray();
-    float[] out = new float[Math.toIntExact(Tensor.numel(os))];
-    int[] idx = new int[r];
+    float[] out = new float[Math.toIntExact(Tensor.numel(g.outShape()))];
+    int[] idx = new int[s.length];
     for (int i = 0; i < out.length; i++) {
-      unflatten(i, os, idx);
-      for (int d = 0; d < r; d++) {
-        idx[d] = (int) (first[d] + idx[d] * step[d]);
+      unflatten(i, g.outShape(), idx);
+      for (int d = 0; d < s.length; d++) {
+        idx[d] = (int) (g.first()[d] + idx[d] * g.step()[d]);
       }
       out[i] = in[flatten(idx, s)];
     }
-    return Tensor.of(ctx.arena(), out, os);
+    return Tensor.of(ctx.arena(), out, g.outShape());
   }
 
   private static void unflatten(int i, int[] shape, int[] idx) {
@@ -325,8 +165,8 @@ final class RefSpatial {
 
   static Tensor gridSample(OpContext ctx, Tensor x, Tensor grid, Ops.GridMode mode, Ops.GridPadding padding,
       boolean alignCorners) {
-    int[] s = requireImage(x, "gridSample");
-    int[] gs = requireGrid(grid, s, "gridSample");
+    int[] s = SpatialShapes.image(x, "gridSample");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSample");
     int n = s[0];
     int c = s[1];
     int h = s[2];
@@ -340,15 +180,16 @@ final class RefSpatial {
       for (int oy = 0; oy < ho; oy++) {
         for (int ox = 0; ox < wo; ox++) {
           int gi = ((b * ho + oy) * wo + ox) * 2;
+          float ux = GridCoordinates.unnormalize(g[gi], w, alignCorners);
+          float uy = GridCoordinates.unnormalize(g[gi + 1], h, alignCorners);
+          float ix = GridCoordinates.padded(ux, w, padding, alignCorners);
+          float iy = GridCoordinates.padded(uy, h, padding, alignCorners);
           for (int ch = 0; ch < c; ch++) {
             int plane = (b * c + ch) * h * w;
             double v = switch (mode) {
-              case BILINEAR -> bilinear(in, plane, h, w, sourceIndex(g[gi], w, padding, alignCorners).value,
-                  sourceIndex(g[gi + 1], h, padding, alignCorners).value);
-              // nearbyint: round half to even, as Math.rint
-              case NEAREST -> pixel(in, plane, h, w, Math.rint(sourceIndex(g[gi], w, padding, alignCorners).value),
-                  Math.rint(sourceIndex(g[gi + 1], h, padding, alignCorners).value));
-              case BICUBIC -> bicubic(in, plane, h, w, g[gi], g[gi + 1], padding, alignCorners);
+              case BILINEAR -> bilinear(in, plane, h, w, ix, iy);
+              case NEAREST -> pixel(in, plane, h, w, Math.rint(ix), Math.rint(iy)); // nearbyint: half to even
+              case BICUBIC -> bicubic(in, plane, h, w, ux, uy, padding, alignCorners);
             };
             out[((b * c + ch) * ho + oy) * wo + ox] = (float) v;
           }
@@ -358,7 +199,7 @@ final class RefSpatial {
     return Tensor.of(ctx.arena(), out, n, c, ho, wo);
   }
 
-  /** Bilinear sample at pixel coordinates (ix, iy); taps outside the image contribute nothing. */
+  /** Bilinear sample at padded pixel coordinates (ix, iy); taps outside the image contribute nothing. */
   private static double bilinear(float[] in, int plane, int h, int w, float ix, float iy) {
     double x0 = Math.floor(ix);
     double y0 = Math.floor(iy);
@@ -377,23 +218,21 @@ final class RefSpatial {
   }
 
   /**
-   * Bicubic as ATen: taps around the unnormalised coordinate, each tap coordinate padded on its own (so reflection
-   * and border act per tap), coefficient A = -0.75; interpolates the 4 rows along x, then along y.
+   * Bicubic as ATen: taps around the unpadded pixel coordinate (ux, uy), each tap coordinate padded on its own (so
+   * reflection and border act per tap), coefficient A = -0.75; interpolates the 4 rows along x, then along y.
    */
-  private static double bicubic(float[] in, int plane, int h, int w, float gx, float gy, Ops.GridPadding padding,
+  private static double bicubic(float[] in, int plane, int h, int w, float ux, float uy, Ops.GridPadding padding,
       boolean alignCorners) {
-    float ix = unnormalize(gx, w, alignCorners);
-    float iy = unnormalize(gy, h, alignCorners);
-    float x0 = (float) Math.floor(ix);
-    float y0 = (float) Math.floor(iy);
-    double[] cx = cubicCoefficients(ix - x0);
-    double[] cy = cubicCoefficients(iy - y0);
+    float x0 = (float) Math.floor(ux);
+    float y0 = (float) Math.floor(uy);
+    double[] cx = cubicCoefficients(ux - x0);
+    double[] cy = cubicCoefficients(uy - y0);
     double acc = 0;
     for (int i = 0; i < 4; i++) {
-      float ty = sourceIndexOfPixel(y0 - 1 + i, h, padding, alignCorners);
+      float ty = GridCoordinates.padded(y0 - 1 + i, h, padding, alignCorners);
       double row = 0;
       for (int j = 0; j < 4; j++) {
-        float tx = sourceIndexOfPixel(x0 - 1 + j, w, padding, alignCorners);
+        float tx = GridCoordinates.padded(x0 - 1 + j, w, padding, alignCorners);
         row += cx[j] * pixel(in, plane, h, w, tx, ty);
       }
       acc += cy[i] * row;
@@ -425,18 +264,15 @@ final class RefSpatial {
 
   static Tensor[] gridSampleBackward(OpContext ctx, Tensor gradOut, Tensor x, Tensor grid, Ops.GridPadding padding,
       boolean alignCorners) {
-    int[] s = requireImage(x, "gridSampleBackward");
-    int[] gs = requireGrid(grid, s, "gridSampleBackward");
+    int[] s = SpatialShapes.image(x, "gridSampleBackward");
+    int[] gs = SpatialShapes.grid(grid, s, "gridSampleBackward");
+    SpatialShapes.gridGradient(gradOut, s, gs);
     int n = s[0];
     int c = s[1];
     int h = s[2];
     int w = s[3];
     int ho = gs[1];
     int wo = gs[2];
-    if (!Arrays.equals(gradOut.shape(), new int[] {n, c, ho, wo})) {
-      throw new IllegalArgumentException("gridSampleBackward: gradOut " + Arrays.toString(gradOut.shape())
-          + " is not the output shape " + Arrays.toString(new int[] {n, c, ho, wo}));
-    }
     float[] in = x.toArray(); // [N,C,H,W]
     float[] g = grid.toArray(); // [N,Ho,Wo,2]
     float[] go = gradOut.toArray(); // [N,C,Ho,Wo]
@@ -446,12 +282,14 @@ final class RefSpatial {
       for (int oy = 0; oy < ho; oy++) {
         for (int ox = 0; ox < wo; ox++) {
           int gi = ((b * ho + oy) * wo + ox) * 2;
-          Coordinate cx = sourceIndex(g[gi], w, padding, alignCorners);
-          Coordinate cy = sourceIndex(g[gi + 1], h, padding, alignCorners);
-          double x0 = Math.floor(cx.value);
-          double y0 = Math.floor(cy.value);
-          double tx = cx.value - x0;
-          double ty = cy.value - y0;
+          float ux = GridCoordinates.unnormalize(g[gi], w, alignCorners);
+          float uy = GridCoordinates.unnormalize(g[gi + 1], h, alignCorners);
+          float ix = GridCoordinates.padded(ux, w, padding, alignCorners);
+          float iy = GridCoordinates.padded(uy, h, padding, alignCorners);
+          double x0 = Math.floor(ix);
+          double y0 = Math.floor(iy);
+          double tx = ix - x0;
+          double ty = iy - y0;
           double gix = 0; // d loss / d ix
           double giy = 0;
           for (int ch = 0; ch < c; ch++) {
@@ -472,8 +310,11 @@ final class RefSpatial {
               }
             }
           }
-          dgrid[gi] = (float) (cx.grad * gix);
-          dgrid[gi + 1] = (float) (cy.grad * giy);
+          // chain rule through the padding and the unnormalisation
+          dgrid[gi] = (float) (GridCoordinates.unnormalizeGrad(w, alignCorners)
+              * GridCoordinates.paddedGrad(ux, w, padding, alignCorners) * gix);
+          dgrid[gi + 1] = (float) (GridCoordinates.unnormalizeGrad(h, alignCorners)
+              * GridCoordinates.paddedGrad(uy, h, padding, alignCorners) * giy);
         }
       }
     }
@@ -485,15 +326,12 @@ final class RefSpatial {
   }
 
   static Tensor warp(OpContext ctx, Tensor x, Tensor flow, Ops.GridPadding padding) {
-    int[] s = requireImage(x, "warp");
+    int[] s = SpatialShapes.image(x, "warp");
+    SpatialShapes.flow(flow, s);
     int n = s[0];
     int c = s[1];
     int h = s[2];
     int w = s[3];
-    if (!Arrays.equals(flow.shape(), new int[] {n, 2, h, w})) {
-      throw new IllegalArgumentException("warp: flow " + Arrays.toString(flow.shape()) + " is not [N,2,H,W] = "
-          + Arrays.toString(new int[] {n, 2, h, w}));
-    }
     float[] in = x.toArray(); // [N,C,H,W]
     float[] f = flow.toArray(); // [N,2,H,W]: (u, v) = horizontal, vertical displacement in pixels
     float[] out = new float[in.length];
@@ -501,8 +339,8 @@ final class RefSpatial {
       for (int y = 0; y < h; y++) {
         for (int xx = 0; xx < w; xx++) {
           // pixel coordinates are align-corners coordinates: 0 and size - 1 are the outer pixel centres
-          float ix = sourceIndexOfPixel(xx + f[((b * 2) * h + y) * w + xx], w, padding, true);
-          float iy = sourceIndexOfPixel(y + f[((b * 2 + 1) * h + y) * w + xx], h, padding, true);
+          float ix = GridCoordinates.padded(xx + f[((b * 2) * h + y) * w + xx], w, padding, true);
+          float iy = GridCoordinates.padded(y + f[((b * 2 + 1) * h + y) * w + xx], h, padding, true);
           for (int ch = 0; ch < c; ch++) {
             int plane = (b * c + ch) * h * w;
             out[plane + y * w + xx] = (float) bilinear(in, plane, h, w, ix, iy);
@@ -511,80 +349,5 @@ final class RefSpatial {
       }
     }
     return Tensor.of(ctx.arena(), out, s);
-  }
-
-  // --- grid coordinates (ATen GridSampler.h, float32 arithmetic as there) -------------------------
-
-  /** A pixel coordinate and its derivative with respect to the normalised grid coordinate. */
-  private record Coordinate(float value, float grad) {}
-
-  private static float unnormalize(float coord, int size, boolean alignCorners) {
-    return alignCorners ? ((coord + 1) / 2) * (size - 1) : ((coord + 1) * size - 1) / 2;
-  }
-
-  /** Normalised grid coordinate to padded pixel coordinate (grid_sampler_compute_source_index_set_grad). */
-  private static Coordinate sourceIndex(float coord, int size, Ops.GridPadding padding, boolean alignCorners) {
-    float scale = alignCorners ? (size - 1) / 2f : size / 2f;
-    Coordinate c = pad(unnormalize(coord, size, alignCorners), size, padding, alignCorners);
-    return new Coordinate(c.value, scale * c.grad);
-  }
-
-  private static float sourceIndexOfPixel(float pixel, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return pad(pixel, size, padding, alignCorners).value;
-  }
-
-  /** The padding mode applied to a pixel coordinate; grad is d(result)/d(pixel). */
-  private static Coordinate pad(float p, int size, Ops.GridPadding padding, boolean alignCorners) {
-    return switch (padding) {
-      case ZEROS -> new Coordinate(p, 1);
-      case BORDER -> clip(p, size);
-      case REFLECTION -> {
-        Coordinate r = alignCorners ? reflect(p, 0, 2 * (size - 1)) : reflect(p, -1, 2 * size - 1);
-        Coordinate c = clip(r.value, size);
-        yield new Coordinate(c.value, r.grad * c.grad);
-      }
-    };
-  }
-
-  /** Clamps to [0, size - 1]; the borders count as outside for the gradient (0 there). NaN stays NaN. */
-  private static Coordinate clip(float p, int size) {
-    if (p <= 0) {
-      return new Coordinate(0, 0);
-    }
-    float max = size - 1;
-    return p >= max ? new Coordinate(max, 0) : new Coordinate(p, 1);
-  }
-
-  /** Reflects p about twiceLow / 2 and twiceHigh / 2 until it lies between them. */
-  private static Coordinate reflect(float p, int twiceLow, int twiceHigh) {
-    if (twiceLow == twiceHigh) {
-      return new Coordinate(0, 0);
-    }
-    float min = twiceLow / 2f;
-    float span = (twiceHigh - twiceLow) / 2f;
-    float d = p - min;
-    float sign = d < 0 ? -1 : 1;
-    d = Math.abs(d);
-    float extra = d % span; // C fmod
-    int flips = (int) Math.floor(d / span);
-    return flips % 2 == 0 ? new Coordinate(extra + min, sign) : new Coordinate(span - extra + min, -sign);
-  }
-
-  // --- shape checks -----------------------------------------------------------------------------
-
-  private static int[] requireImage(Tensor x, String op) {
-    if (x.rank() != 4) {
-      throw new IllegalArgumentException(op + ": input " + Arrays.toString(x.shape()) + " is not [N,C,H,W]");
-    }
-    return x.shape();
-  }
-
-  private static int[] requireGrid(Tensor grid, int[] image, String op) {
-    int[] gs = grid.shape();
-    if (gs.length != 4 || gs[0] != image[0] || gs[3] != 2) {
-      throw new IllegalArgumentException(op + ": grid " + Arrays.toString(gs) + " is not [N,Ho,Wo,2] with N = "
-          + image[0]);
-    }
-    return gs;
   }
 }
