@@ -140,6 +140,8 @@ class TrainingTest {
     assertArrayEquals(losses, fitLinear(STEPS_SGD), "a second run gives bit-identical losses");
   }
 
+  // Measured on the CPU backend: blur 0.0407 -> 1.13e-6 (3.6e4x), MLP 0.604 -> 4.72e-4 (1.3e3x),
+  // least squares 0.482 -> 1.3e-10 (3.7e9x): every asserted factor holds with a margin of >= 12x.
   private static final int STEPS_BLUR = 300;
   private static final int STEPS_MLP = 500;
   private static final int STEPS_SGD = 200;
