@@ -96,15 +96,9 @@ final class GradCheck implements AutoCloseable {
   }
 
   void check(Fn f, double h, Input... inputs) {
-    Tape tape = new Tape(ops, arena);
-    Var[] vars = new Var[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      Tensor v = Tensor.of(arena, inputs[i].values, inputs[i].shape);
-      vars[i] = inputs[i].differentiable ? Var.param(v) : Var.constant(v);
-    }
-    Var out = f.apply(tape, vars);
-    float[] r = uniform((int) out.value().numel(), -1, 1);
-    tape.backward(out, Tensor.of(arena, r, out.shape()));
+    Analytic a = analytic(f, inputs);
+    Var[] vars = a.vars();
+    float[] r = a.r();
     for (int i = 0; i < inputs.length; i++) {
       if (!inputs[i].differentiable) {
         assertNull(vars[i].grad(), "a gradient for constant input " + i);
@@ -140,15 +134,9 @@ final class GradCheck implements AutoCloseable {
    */
   void checkDirections(Fn f, int directions, Input... inputs) {
     double h = 1e-2;
-    Tape tape = new Tape(ops, arena);
-    Var[] vars = new Var[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      Tensor v = Tensor.of(arena, inputs[i].values, inputs[i].shape);
-      vars[i] = inputs[i].differentiable ? Var.param(v) : Var.constant(v);
-    }
-    Var out = f.apply(tape, vars);
-    float[] r = uniform((int) out.value().numel(), -1, 1);
-    tape.backward(out, Tensor.of(arena, r, out.shape()));
+    Analytic a = analytic(f, inputs);
+    Var[] vars = a.vars();
+    float[] r = a.r();
     for (int i = 0; i < inputs.length; i++) {
       if (!inputs[i].differentiable) {
         continue;
@@ -174,6 +162,22 @@ final class GradCheck implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** The inputs as Vars, their gradients of sum(f(inputs) * r) set, and the random r. */
+  private record Analytic(Var[] vars, float[] r) {}
+
+  private Analytic analytic(Fn f, Input[] inputs) {
+    Tape tape = new Tape(ops, arena);
+    Var[] vars = new Var[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      Tensor v = Tensor.of(arena, inputs[i].values, inputs[i].shape);
+      vars[i] = inputs[i].differentiable ? Var.param(v) : Var.constant(v);
+    }
+    Var out = f.apply(tape, vars);
+    float[] r = uniform((int) out.value().numel(), -1, 1);
+    tape.backward(out, Tensor.of(arena, r, out.shape()));
+    return new Analytic(vars, r);
   }
 
   /** sum(f(inputs with input i set to x) * r) in double, without recording gradients. */
