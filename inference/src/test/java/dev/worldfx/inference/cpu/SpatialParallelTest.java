@@ -21,13 +21,17 @@ class SpatialParallelTest {
   }
 
   @Test
-  void aFailingTaskFailsTheCall() {
-    IllegalStateException e = assertThrows(IllegalStateException.class, () -> SpatialParallel.forEach(50, 4, t -> {
-      if (t == 37) {
-        throw new IllegalStateException("task 37");
-      }
-    }));
-    assertEquals("task 37", e.getMessage());
+  void aFailingTaskFailsTheCallWithItsOwnException() {
+    // whichever thread runs the failing task, the caller gets that exception itself
+    for (int failing = 0; failing < 50; failing += 7) {
+      int bad = failing;
+      IllegalStateException e = assertThrows(IllegalStateException.class, () -> SpatialParallel.forEach(50, 4, t -> {
+        if (t == bad) {
+          throw new IllegalStateException("task " + bad);
+        }
+      }));
+      assertEquals("task " + bad, e.getMessage());
+    }
   }
 
   @Test
