@@ -4,6 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Blocked, packed single-precision GEMM: C[M,N] = A[M,K] * B[K,N], C row-major in a memory segment.
@@ -66,24 +69,85 @@ final class Gemm {
     }
   }
 
-  /** Rows [r0, r1) x k [k0, k0+k) of A, packed: K slice s (of KC) starts at s*KC*mPad. */
-  private record PackedA(PackA source, int r0, int r1, int k0, int k, float[] data) {
+  /**
+   * Rows [r0, r1) x k [k0, k0+k) of A, packed from {@code base} of the batch's packed-A array: K slice s
+   * (of KC) starts at base + s*KC*mPad. Tasks wait for the slices they use (see {@link Batch#flush}).
+   */
+  private static final class PackedA {
+    final PackA source;
+    final int r0;
+    final int r1;
+    final int k0;
+    final int k;
+    final int base;
+    float[] data;
+    private final AtomicIntegerArray state; // per slice: 0 pending, 1 packed, -1 failed
+
+    PackedA(PackA source, int r0, int r1, int k0, int k, int base) {
+      this.source = source;
+      this.r0 = r0;
+      this.r1 = r1;
+      this.k0 = k0;
+      this.k = k;
+      this.base = base;
+      this.state = new AtomicIntegerArray(Math.ceilDiv(k, KC));
+    }
+
     int mPad() {
       return roundUp(r1 - r0, MR);
+    }
+
+    int size() {
+      return mPad() * k;
+    }
+
+    int sliceOffset(int kOff) {
+      return base + kOff * mPad();
+    }
+
+    void pack(int slice) {
+      int kOff = slice * KC;
+      boolean done = false;
+      try {
+        source.pack(data, sliceOffset(kOff), r0, r1 - r0, k0 + kOff, Math.min(KC, k - kOff));
+        done = true;
+      } finally {
+        state.set(slice, done ? 1 : -1); // a volatile write: the packed floats are visible to whoever reads 1
+      }
+    }
+
+    /** Waits for a slice another thread is packing (it was claimed before any task that needs it). */
+    void await(int slice) {
+      for (int spins = 0; ; spins++) {
+        int s = state.get(slice);
+        if (s == 1) {
+          return;
+        }
+        if (s == -1) {
+          throw new IllegalStateException("packing A failed on another thread");
+        }
+        if (spins < 1000) {
+          Thread.onSpinWait();
+        } else {
+          Thread.yield(); // the packing thread may be descheduled
+        }
+      }
     }
   }
 
   /** Rows [m0, m1) (relative to the packed rows) x columns [n0, n1) of one problem, over the packed k range. */
   private record Task(Problem p, PackedA a, int m0, int m1, int n0, int n1, boolean accumulate, Epilogue epilogue) {}
 
+  /** A thread's packed B slice and scratch tile, pooled: the common pool's threads do not keep thread-locals. */
   private static final class Buffers {
     final float[] b = new float[KC * NC];
     final float[] tile = new float[MR * NR];
     final MemorySegment tileSegment = MemorySegment.ofArray(tile);
   }
 
-  /** Per thread; a task never waits on other tasks, so a thread runs one task at a time. */
-  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+  private static final ConcurrentLinkedQueue<Buffers> SPARE_BUFFERS = new ConcurrentLinkedQueue<>();
+  /** The last packed-A array, kept for the next product instead of allocating up to 16 MiB each time. */
+  private static final AtomicReference<float[]> SPARE_PACKED_A = new AtomicReference<>();
 
   static void run(Problem p, int threads) {
     run(List.of(p), threads);
@@ -118,12 +182,12 @@ final class Gemm {
     batch.flush();
   }
 
-  /** Products gathered to run together: first all A packing, then all blocks. */
+  /** Products gathered to run together in one round of the pool. */
   private static final class Batch {
     private final int threads;
     private final List<PackedA> packed = new ArrayList<>();
     private final List<Task> tasks = new ArrayList<>();
-    private long packedFloats;
+    private int packedFloats;
 
     Batch(int threads) {
       this.threads = threads;
@@ -132,16 +196,16 @@ final class Gemm {
     void add(Problem p, int r0, int r1, int k0, int k, boolean accumulate, Epilogue epilogue) {
       PackedA pa = null;
       for (PackedA q : packed) { // products sharing a PackA (a conv's weights across the batch) share its packing
-        if (q.source() == p.a() && q.r0() == r0 && q.r1() == r1 && q.k0() == k0 && q.k() == k) {
+        if (q.source == p.a() && q.r0 == r0 && q.r1 == r1 && q.k0 == k0 && q.k == k) {
           pa = q;
         }
       }
       if (pa == null) {
-        int size = Math.toIntExact((long) roundUp(r1 - r0, MR) * k);
+        int size = roundUp(r1 - r0, MR) * k;
         if (packedFloats + size > PACKED_A_MAX) {
           flush();
         }
-        pa = new PackedA(p.a(), r0, r1, k0, k, new float[size]);
+        pa = new PackedA(p.a(), r0, r1, k0, k, packedFloats);
         packed.add(pa);
         packedFloats += size;
       }
@@ -154,7 +218,7 @@ final class Gemm {
      * preempts does not leave the others idle at the end.
      */
     private void split(Problem p, PackedA pa, boolean accumulate, Epilogue epilogue) {
-      int rows = pa.r1() - pa.r0();
+      int rows = pa.r1 - pa.r0;
       int want = 4 * threads;
       int nBlocks = Math.ceilDiv(p.n(), NC);
       if (nBlocks < want) {
@@ -172,20 +236,40 @@ final class Gemm {
       }
     }
 
+    /**
+     * One round of the pool: the jobs packing A's K slices come first, then the blocks of C. A block
+     * waits for each slice it uses; every packing job was claimed before any block, by a thread that
+     * is running it, so the wait ends. (Two rounds would cost a second wake-up of the pool threads.)
+     */
     void flush() {
-      List<int[]> packJobs = new ArrayList<>(); // {index into packed, k0 relative to the packed range}
+      if (tasks.isEmpty()) {
+        return;
+      }
+      float[] data = SPARE_PACKED_A.getAndSet(null);
+      if (data == null || data.length < packedFloats) {
+        data = new float[packedFloats];
+      }
+      List<int[]> packJobs = new ArrayList<>(); // {index into packed, slice}
       for (int i = 0; i < packed.size(); i++) {
-        for (int k0 = 0; k0 < packed.get(i).k(); k0 += KC) {
-          packJobs.add(new int[] {i, k0});
+        packed.get(i).data = data;
+        for (int s = 0; s * KC < packed.get(i).k; s++) {
+          packJobs.add(new int[] {i, s});
         }
       }
-      GemmPool.forEach(packJobs.size(), threads, j -> {
-        PackedA pa = packed.get(packJobs.get(j)[0]);
-        int k0 = packJobs.get(j)[1];
-        pa.source().pack(pa.data(), k0 * pa.mPad(), pa.r0(), pa.r1() - pa.r0(), pa.k0() + k0,
-            Math.min(KC, pa.k() - k0));
+      int jobs = packJobs.size();
+      GemmPool.forEach(jobs + tasks.size(), threads, j -> {
+        if (j < jobs) {
+          packed.get(packJobs.get(j)[0]).pack(packJobs.get(j)[1]);
+          return;
+        }
+        Buffers buf = SPARE_BUFFERS.poll();
+        try {
+          block(tasks.get(j - jobs), buf == null ? buf = new Buffers() : buf);
+        } finally {
+          SPARE_BUFFERS.offer(buf);
+        }
       });
-      GemmPool.forEach(tasks.size(), threads, i -> block(tasks.get(i), BUFFERS.get()));
+      SPARE_PACKED_A.set(data);
       packed.clear();
       tasks.clear();
       packedFloats = 0;
@@ -201,17 +285,18 @@ final class Gemm {
     PackedA pa = t.a();
     int cols = t.n1() - t.n0();
     long ldcBytes = p.ldc() * 4;
-    long rowBase = p.cOffset() + (long) pa.r0() * p.ldc() + t.n0();
-    if (pa.k() == 0 && !t.accumulate()) {
+    long rowBase = p.cOffset() + (long) pa.r0 * p.ldc() + t.n0();
+    if (pa.k == 0 && !t.accumulate()) {
       for (int i = t.m0(); i < t.m1(); i++) {
         p.c().asSlice((rowBase + i * p.ldc()) * 4, cols * 4L).fill((byte) 0);
       }
     }
-    for (int k0 = 0; k0 < pa.k(); k0 += KC) {
-      int kc = Math.min(KC, pa.k() - k0);
-      p.b().pack(buf.b, pa.k0() + k0, kc, t.n0(), cols);
+    for (int k0 = 0; k0 < pa.k; k0 += KC) {
+      int kc = Math.min(KC, pa.k - k0);
+      p.b().pack(buf.b, pa.k0 + k0, kc, t.n0(), cols);
       boolean accumulate = k0 > 0 || t.accumulate();
-      int sliceBase = k0 * pa.mPad();
+      int sliceBase = pa.sliceOffset(k0);
+      pa.await(k0 / KC);
       for (int ir = t.m0(); ir < t.m1(); ir += MR) {
         int mr = Math.min(MR, t.m1() - ir);
         int aOff = sliceBase + ir * kc;
@@ -220,15 +305,15 @@ final class Gemm {
           int bOff = jr * kc;
           long cByte = (rowBase + ir * p.ldc() + jr) * 4;
           if (mr == MR && nr == NR) {
-            GemmMicroKernel.tile(pa.data(), aOff, buf.b, bOff, kc, p.c(), cByte, ldcBytes, accumulate);
+            GemmMicroKernel.tile(pa.data, aOff, buf.b, bOff, kc, p.c(), cByte, ldcBytes, accumulate);
           } else {
-            edgeTile(buf, pa.data(), aOff, bOff, kc, p.c(), cByte, ldcBytes, mr, nr, accumulate);
+            edgeTile(buf, pa.data, aOff, bOff, kc, p.c(), cByte, ldcBytes, mr, nr, accumulate);
           }
         }
       }
     }
     if (t.epilogue() != null) {
-      t.epilogue().apply(pa.r0() + t.m0(), pa.r0() + t.m1(), t.n0(), t.n1());
+      t.epilogue().apply(pa.r0 + t.m0(), pa.r0 + t.m1(), t.n0(), t.n1());
     }
   }
 
