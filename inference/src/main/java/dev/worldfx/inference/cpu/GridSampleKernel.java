@@ -139,23 +139,16 @@ final class GridSampleKernel {
       long outBase, long outPlane) {
     int wo = row.ix.length;
     float[] wt = row.weight;
+    Corners k = new Corners();
     for (int ox = 0; ox < wo; ox++) {
-      float x = row.ix[ox];
-      float y = row.iy[ox];
-      float x0 = (float) Math.floor(x);
-      float y0 = (float) Math.floor(y);
-      // ATen's form: (x0 + 1) - x rather than 1 - (x - x0), which differ when x is tiny and negative
-      float l = (x0 + 1) - x;
-      float r = x - x0;
-      float t = (y0 + 1) - y;
-      float bt = y - y0;
-      wt[4 * ox] = l * t;
-      wt[4 * ox + 1] = r * t;
-      wt[4 * ox + 2] = l * bt;
-      wt[4 * ox + 3] = r * bt;
-      row.x0[ox] = x0;
-      row.y0[ox] = y0;
-      row.base[ox] = x0 >= 0 && x0 + 1 < w && y0 >= 0 && y0 + 1 < h ? (int) y0 * w + (int) x0 : -1;
+      k.at(row.ix[ox], row.iy[ox], h, w);
+      wt[4 * ox] = k.l * k.t;
+      wt[4 * ox + 1] = k.r * k.t;
+      wt[4 * ox + 2] = k.l * k.b;
+      wt[4 * ox + 3] = k.r * k.b;
+      row.x0[ox] = k.x0;
+      row.y0[ox] = k.y0;
+      row.base[ox] = k.inL && k.inR && k.inT && k.inB ? (int) k.offset(w) : -1;
     }
     long rowBytes = w * 4L;
     for (int ch = 0; ch < c; ch++) {
@@ -307,53 +300,41 @@ final class GridSampleKernel {
     SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
+      Corners k = new Corners();
       for (int oy = y0; oy < Math.min(ho, y0 + ROWS_PER_TASK); oy++) {
         for (int ox = 0; ox < wo; ox++) {
           long pix = ((long) b * ho + oy) * wo + ox;
-          float ux = unnormalize(gd.get(F32, (g.offset() + pix * 2) * 4), w, alignCorners);
-          float uy = unnormalize(gd.get(F32, (g.offset() + pix * 2 + 1) * 4), h, alignCorners);
-          float ix = padded(ux, w, padding, alignCorners);
-          float iy = padded(uy, h, padding, alignCorners);
-          float x0 = (float) Math.floor(ix);
-          float y0f = (float) Math.floor(iy);
-          float l = (x0 + 1) - ix;
-          float r = ix - x0;
-          float t = (y0f + 1) - iy;
-          float bt = iy - y0f;
-          boolean inL = inside(x0, w);
-          boolean inR = inside(x0 + 1, w);
-          boolean inT = inside(y0f, h);
-          boolean inB = inside(y0f + 1, h);
-          long a = (in.offset() + (long) b * c * plane + (long) y0f * w + (long) x0) * 4;
+          k.set(gd, (g.offset() + pix * 2) * 4, h, w, padding, alignCorners);
+          long a = (in.offset() + (long) b * c * plane + k.offset(w)) * 4;
           long gAt = (go.offset() + (long) b * c * outPlane + (long) oy * wo + ox) * 4;
           float gix = 0;
           float giy = 0;
           for (int ch = 0; ch < c; ch++) {
             float gOut = god.get(F32, gAt + ch * outPlane * 4);
             long at = a + ch * plane * 4;
-            if (inL && inT) {
+            if (k.inL && k.inT) {
               float v = ind.get(F32, at);
-              gix -= v * t * gOut;
-              giy -= v * l * gOut;
+              gix -= v * k.t * gOut;
+              giy -= v * k.l * gOut;
             }
-            if (inR && inT) {
+            if (k.inR && k.inT) {
               float v = ind.get(F32, at + 4);
-              gix += v * t * gOut;
-              giy -= v * r * gOut;
+              gix += v * k.t * gOut;
+              giy -= v * k.r * gOut;
             }
-            if (inL && inB) {
+            if (k.inL && k.inB) {
               float v = ind.get(F32, at + w * 4L);
-              gix -= v * bt * gOut;
-              giy += v * l * gOut;
+              gix -= v * k.b * gOut;
+              giy += v * k.l * gOut;
             }
-            if (inR && inB) {
+            if (k.inR && k.inB) {
               float v = ind.get(F32, at + w * 4L + 4);
-              gix += v * bt * gOut;
-              giy += v * r * gOut;
+              gix += v * k.b * gOut;
+              giy += v * k.r * gOut;
             }
           }
-          float mx = unnormalizeGrad(w, alignCorners) * paddedGrad(ux, w, padding, alignCorners);
-          float my = unnormalizeGrad(h, alignCorners) * paddedGrad(uy, h, padding, alignCorners);
+          float mx = unnormalizeGrad(w, alignCorners) * paddedGrad(k.ux, w, padding, alignCorners);
+          float my = unnormalizeGrad(h, alignCorners) * paddedGrad(k.uy, h, padding, alignCorners);
           dgrid.data().set(F32, pix * 8, mx * gix);
           dgrid.data().set(F32, pix * 8 + 4, my * giy);
         }
@@ -367,46 +348,78 @@ final class GridSampleKernel {
       int c1 = Math.min(c, c0 + CHANNELS_PER_TASK);
       MemorySegment dd = dx.data();
       dd.asSlice(((long) b * c + c0) * plane * 4, (c1 - c0) * plane * 4).fill((byte) 0);
+      Corners k = new Corners();
       for (int oy = 0; oy < ho; oy++) {
         for (int ox = 0; ox < wo; ox++) {
           long pix = ((long) b * ho + oy) * wo + ox;
-          float ix = padded(unnormalize(gd.get(F32, (g.offset() + pix * 2) * 4), w, alignCorners), w, padding, alignCorners);
-          float iy = padded(unnormalize(gd.get(F32, (g.offset() + pix * 2 + 1) * 4), h, alignCorners), h, padding, alignCorners);
-          float x0 = (float) Math.floor(ix);
-          float y0 = (float) Math.floor(iy);
-          float l = (x0 + 1) - ix;
-          float r = ix - x0;
-          float t = (y0 + 1) - iy;
-          float bt = iy - y0;
-          boolean inL = inside(x0, w);
-          boolean inR = inside(x0 + 1, w);
-          boolean inT = inside(y0, h);
-          boolean inB = inside(y0 + 1, h);
-          if (!(inL || inR) || !(inT || inB)) {
+          k.set(gd, (g.offset() + pix * 2) * 4, h, w, padding, alignCorners);
+          if (!(k.inL || k.inR) || !(k.inT || k.inB)) {
             continue;
           }
-          long a = (((long) b * c) * plane + (long) y0 * w + (long) x0) * 4;
+          long a = ((long) b * c * plane + k.offset(w)) * 4;
           long gAt = (go.offset() + (long) b * c * outPlane + (long) oy * wo + ox) * 4;
           for (int ch = c0; ch < c1; ch++) {
             float gOut = god.get(F32, gAt + ch * outPlane * 4);
             long at = a + ch * plane * 4;
-            if (inL && inT) {
-              dd.set(F32, at, dd.get(F32, at) + l * t * gOut);
+            if (k.inL && k.inT) {
+              dd.set(F32, at, dd.get(F32, at) + k.l * k.t * gOut);
             }
-            if (inR && inT) {
-              dd.set(F32, at + 4, dd.get(F32, at + 4) + r * t * gOut);
+            if (k.inR && k.inT) {
+              dd.set(F32, at + 4, dd.get(F32, at + 4) + k.r * k.t * gOut);
             }
-            if (inL && inB) {
-              dd.set(F32, at + w * 4L, dd.get(F32, at + w * 4L) + l * bt * gOut);
+            if (k.inL && k.inB) {
+              dd.set(F32, at + w * 4L, dd.get(F32, at + w * 4L) + k.l * k.b * gOut);
             }
-            if (inR && inB) {
-              dd.set(F32, at + w * 4L + 4, dd.get(F32, at + w * 4L + 4) + r * bt * gOut);
+            if (k.inR && k.inB) {
+              dd.set(F32, at + w * 4L + 4, dd.get(F32, at + w * 4L + 4) + k.r * k.b * gOut);
             }
           }
         }
       }
     });
     return new Tensor[] {dx, dgrid};
+  }
+
+  /** The four bilinear taps around one sample point: ATen's weight factors and which taps lie inside the image. */
+  private static final class Corners {
+    float ux; // unpadded pixel coordinates (the backward differentiates the padding there)
+    float uy;
+    float x0; // top-left tap
+    float y0;
+    float l; // weight factors, ATen's form: (x0 + 1) - ix rather than 1 - (ix - x0), which differ for tiny negative ix
+    float r;
+    float t;
+    float b;
+    boolean inL;
+    boolean inR;
+    boolean inT;
+    boolean inB;
+
+    /** The taps of the grid point whose (x, y) pair starts at byte {@code at} of the grid. */
+    void set(MemorySegment grid, long at, int h, int w, Ops.GridPadding padding, boolean alignCorners) {
+      ux = unnormalize(grid.get(F32, at), w, alignCorners);
+      uy = unnormalize(grid.get(F32, at + 4), h, alignCorners);
+      at(padded(ux, w, padding, alignCorners), padded(uy, h, padding, alignCorners), h, w);
+    }
+
+    /** The taps around padded pixel coordinates (ix, iy). */
+    void at(float ix, float iy, int h, int w) {
+      x0 = (float) Math.floor(ix);
+      y0 = (float) Math.floor(iy);
+      l = (x0 + 1) - ix;
+      r = ix - x0;
+      t = (y0 + 1) - iy;
+      b = iy - y0;
+      inL = inside(x0, w);
+      inR = inside(x0 + 1, w);
+      inT = inside(y0, h);
+      inB = inside(y0 + 1, h);
+    }
+
+    /** Element offset of the top-left tap in a plane; used only when a tap is inside, so never out of range. */
+    long offset(int w) {
+      return (long) y0 * w + (long) x0;
+    }
   }
 
   private static boolean inside(float i, int size) {

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -37,6 +38,7 @@ final class SpatialParallel {
       return;
     }
     AtomicInteger next = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
     Runnable drain = () -> {
       try {
         for (int t = next.getAndIncrement(); t < tasks; t = next.getAndIncrement()) {
@@ -44,35 +46,25 @@ final class SpatialParallel {
         }
       } catch (RuntimeException | Error e) {
         next.set(tasks); // the others stop taking tasks
-        throw e;
+        if (!failure.compareAndSet(null, e)) {
+          failure.get().addSuppressed(e);
+        }
       }
     };
     ForkJoinTask<?>[] helpers = new ForkJoinTask<?>[workers - 1];
     for (int i = 0; i < helpers.length; i++) {
       helpers[i] = ForkJoinPool.commonPool().submit(drain);
     }
-    Throwable failure = null;
-    try {
-      drain.run();
-    } catch (RuntimeException | Error e) {
-      failure = e;
-    }
+    drain.run();
     // Wait for every helper even after a failure: they write into memory the caller may free next.
     for (ForkJoinTask<?> helper : helpers) {
-      try {
-        helper.join();
-      } catch (RuntimeException | Error e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
+      helper.join();
     }
-    if (failure instanceof RuntimeException e) {
+    // Rethrown as thrown (join would hand back a copy of an exception from a pool thread).
+    if (failure.get() instanceof RuntimeException e) {
       throw e;
     }
-    if (failure instanceof Error e) {
+    if (failure.get() instanceof Error e) {
       throw e;
     }
   }

@@ -5,6 +5,7 @@ import static dev.worldfx.inference.cpu.SpatialTesting.assertSame;
 import static dev.worldfx.inference.cpu.SpatialTesting.maxAbs;
 import static dev.worldfx.inference.cpu.SpatialTesting.random;
 
+import dev.worldfx.inference.DType;
 import dev.worldfx.inference.OpContext;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Ops.CoordMode;
@@ -70,13 +71,15 @@ class CpuResizeTest {
   }
 
   @Test
-  void readsViewsAndEmptyOutputs() {
+  void readsViewsHalfFloatsAndEmptyOutputs() {
     Tensor view = random(arena, rng, 2, 3, 9, 6).transpose(2, 3); // [2,3,6,9] with non-unit W stride
     for (ResizeMode mode : ResizeMode.values()) {
       assertParity(view, 11, 4, mode, CoordMode.HALF_PIXEL, NearestMode.ROUND_PREFER_CEIL, -0.75f);
     }
     assertParity(random(arena, rng, 1, 2, 3, 3), 0, 5, ResizeMode.BILINEAR, CoordMode.HALF_PIXEL,
         NearestMode.FLOOR, -0.75f);
+    assertParity(random(arena, rng, 1, 2, 5, 4).to(arena, DType.F16), 9, 7, ResizeMode.BICUBIC,
+        CoordMode.PYTORCH_HALF_PIXEL, NearestMode.FLOOR, -0.75f);
   }
 
   @Test
