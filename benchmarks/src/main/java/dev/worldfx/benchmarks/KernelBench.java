@@ -25,6 +25,7 @@ import org.bytedeco.openblas.global.openblas;
  * case with both figures and their ratio. Each pair is warmed up, then timed alternately (so a change
  * in the machine's load hits both alike) and the medians compared. Our figures include allocating and
  * zeroing the output tensor, which is part of every op; OpenBLAS writes into a buffer allocated once.
+ * Arguments name the cases to run (gemm, conv3x3, conv1x1, gridsample, pipeline4k); none runs all.
  */
 public final class KernelBench {
   private static final int THREADS = Runtime.getRuntime().availableProcessors();
@@ -37,13 +38,25 @@ public final class KernelBench {
     System.out.printf("# %d threads for both: worldfx on the common fork-join pool + caller, OpenBLAS %s via "
         + "openblas_set_num_threads(%d) (now %d); vectors %s%n", THREADS, openblasCore(), THREADS, openblasThreads(),
         FloatVector.SPECIES_PREFERRED);
-    for (int s : new int[] {512, 1024, 2048}) {
-      gemm(s);
+    java.util.List<String> only = Arrays.asList(args); // case names to run (gemm, conv3x3, ...); none = all
+    java.util.function.Predicate<String> wanted = name -> only.isEmpty() || only.contains(name);
+    if (wanted.test("gemm")) {
+      for (int s : new int[] {512, 1024, 2048}) {
+        gemm(s);
+      }
     }
-    conv3x3();
-    conv1x1();
-    gridSample();
-    pipeline4k();
+    if (wanted.test("conv3x3")) {
+      conv3x3();
+    }
+    if (wanted.test("conv1x1")) {
+      conv1x1();
+    }
+    if (wanted.test("gridsample")) {
+      gridSample();
+    }
+    if (wanted.test("pipeline4k")) {
+      pipeline4k();
+    }
   }
 
   // --- gemm ---------------------------------------------------------------------------------

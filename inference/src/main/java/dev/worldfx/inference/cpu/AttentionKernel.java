@@ -15,10 +15,11 @@ import jdk.incubator.vector.VectorMask;
 
 /**
  * Scaled dot-product attention, softmax(q k^T * scale + mask) v, one query row at a time:
- * the scores of a row accumulate over d in an array, vectorised across keys (k transposed
- * to [D,Lk] once per batch entry), then softmax in place, then the rows of v weighted and
- * summed, vectorised across Dv. Each output row is computed by one task in a fixed order,
- * whatever the thread count. Written as CpuPointwise explains.
+ * the scores of a row accumulate over d in registers, vectorised across keys (k transposed
+ * to [D,Lk] once per batch entry and task), then softmax in place, then the rows of v weighted
+ * and summed over keys in registers, vectorised across Dv. Each output row is computed by one
+ * task in a fixed order, whatever the thread count. Written as CpuPointwise explains; the
+ * register accumulators loop over D and Lk, calls many enough for C2 to compile them whole.
  */
 final class AttentionKernel {
   /** Query rows per task unit: enough to amortise transposing k. */
@@ -79,15 +80,12 @@ final class AttentionKernel {
         long vOff = cv.offset() + layout.offset(layout.v, b);
         long mOff = cm == null ? 0 : cm.offset() + layout.offset(layout.mask, b);
         for (int i = (int) (w % blocks * ROWS); i < Math.min(lq, (w % blocks + 1) * ROWS); i++) {
-          Arrays.fill(scores, 0);
-          for (int e = 0; e < d; e++) {
-            float qe = cq.data().get(F32, (qOff + (long) i * d + e) * 4);
-            axpy(qe, kt, e * lk, scores, lk);
+          for (int j = 0; j < lk; j += 4 * L) {
+            scoreBlock(cq.data(), (qOff + (long) i * d) * 4, kt, lk, d, j, scores);
           }
           float sum = softmax(scores, s, cm == null ? null : maskData, (mOff + i * mq) * 4, mk * 4, lanes);
-          Arrays.fill(row, 0);
-          for (int j = 0; j < lk; j++) {
-            axpy(scores[j], cv.data(), (vOff + (long) j * dv) * 4, row, dv);
+          for (int e = 0; e < dv; e += 4 * L) {
+            weightedBlock(scores, cv.data(), vOff * 4, dv, e, row);
           }
           MemorySegment dst = out.data();
           long to = ((b * lq + i) * dv) * 4;
@@ -153,22 +151,58 @@ final class AttentionKernel {
     }
   }
 
-  /** y[0, n) += a * x[from, from + n). */
-  private static void axpy(float a, float[] x, int from, float[] y, int n) {
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector.fromArray(S, x, from + i, m).fma(FloatVector.broadcast(S, a), FloatVector.fromArray(S, y, i, m))
-          .intoArray(y, i, m);
+  /**
+   * scores[j0, j0 + 4L) = q . kt[:, j] for the query row at byte {@code qAt}: four vectors of keys
+   * accumulated over d in order, in registers.
+   */
+  private static void scoreBlock(MemorySegment q, long qAt, float[] kt, int lk, int d, int j0, float[] scores) {
+    VectorMask<Float> m0 = S.indexInRange(j0, lk);
+    VectorMask<Float> m1 = S.indexInRange(j0 + L, lk);
+    VectorMask<Float> m2 = S.indexInRange(j0 + 2 * L, lk);
+    VectorMask<Float> m3 = S.indexInRange(j0 + 3 * L, lk);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int e = 0; e < d; e++) {
+      FloatVector qe = FloatVector.broadcast(S, q.get(F32, qAt + e * 4L));
+      int at = e * lk + j0;
+      a0 = FloatVector.fromArray(S, kt, at, m0).fma(qe, a0);
+      a1 = FloatVector.fromArray(S, kt, at + L, m1).fma(qe, a1);
+      a2 = FloatVector.fromArray(S, kt, at + 2 * L, m2).fma(qe, a2);
+      a3 = FloatVector.fromArray(S, kt, at + 3 * L, m3).fma(qe, a3);
     }
+    a0.intoArray(scores, j0, m0);
+    a1.intoArray(scores, j0 + L, m1);
+    a2.intoArray(scores, j0 + 2 * L, m2);
+    a3.intoArray(scores, j0 + 3 * L, m3);
   }
 
-  /** y[0, n) += a * (n floats of x at byte {@code at}). */
-  private static void axpy(float a, MemorySegment x, long at, float[] y, int n) {
-    for (int i = 0; i < n; i += L) {
-      VectorMask<Float> m = S.indexInRange(i, n);
-      CpuPointwise.load(x, at + i * 4L, m).fma(FloatVector.broadcast(S, a), FloatVector.fromArray(S, y, i, m))
-          .intoArray(y, i, m);
+  /**
+   * row[e0, e0 + 4L) = sum over j in order of p[j] v[j, e], v [Lk,Dv] at byte {@code vAt}: four
+   * vectors of Dv accumulated in registers.
+   */
+  private static void weightedBlock(float[] p, MemorySegment v, long vAt, int dv, int e0, float[] row) {
+    VectorMask<Float> m0 = S.indexInRange(e0, dv);
+    VectorMask<Float> m1 = S.indexInRange(e0 + L, dv);
+    VectorMask<Float> m2 = S.indexInRange(e0 + 2 * L, dv);
+    VectorMask<Float> m3 = S.indexInRange(e0 + 3 * L, dv);
+    FloatVector a0 = FloatVector.zero(S);
+    FloatVector a1 = a0;
+    FloatVector a2 = a0;
+    FloatVector a3 = a0;
+    for (int j = 0; j < p.length; j++) {
+      FloatVector pj = FloatVector.broadcast(S, p[j]);
+      long at = vAt + ((long) j * dv + e0) * 4;
+      a0 = CpuPointwise.load(v, at, m0).fma(pj, a0);
+      a1 = CpuPointwise.load(v, at + L * 4L, m1).fma(pj, a1);
+      a2 = CpuPointwise.load(v, at + 2L * L * 4, m2).fma(pj, a2);
+      a3 = CpuPointwise.load(v, at + 3L * L * 4, m3).fma(pj, a3);
     }
+    a0.intoArray(row, e0, m0);
+    a1.intoArray(row, e0 + L, m1);
+    a2.intoArray(row, e0 + 2 * L, m2);
+    a3.intoArray(row, e0 + 3 * L, m3);
   }
 
   /**
