@@ -1,7 +1,6 @@
 package dev.worldfx.inference.cpu;
 
 import static dev.worldfx.inference.cpu.CpuPointwise.CHUNK;
-import static dev.worldfx.inference.cpu.CpuPointwise.F32;
 import static dev.worldfx.inference.cpu.CpuPointwise.L;
 import static dev.worldfx.inference.cpu.CpuPointwise.NATIVE;
 import static dev.worldfx.inference.cpu.CpuPointwise.S;

@@ -431,8 +431,8 @@ final class CpuPointwise {
     for (long c = 0; c < n; c += CHUNK) {
       int len = (int) Math.min(CHUNK, n - c);
       MemorySegment.copy(src, F32, at + c * 4, s.values, 0, len);
-      subtract(s.values, max, len);
-      PointwiseMath.exp(s.values, len);
+      subtract(s.values, 0, max, len);
+      PointwiseMath.exp(s.values, 0, len);
       MemorySegment.copy(s.values, 0, dst, F32, to + c * 4, len);
       sum += sumChunk(s.values, 0, len, s.lanes);
     }
@@ -455,7 +455,7 @@ final class CpuPointwise {
     for (long j = 0; j < n; j++) {
       MemorySegment.copy(src, F32, at + j * stride, s.values, 0, width);
       subtract(s.values, max, width);
-      PointwiseMath.exp(s.values, width);
+      PointwiseMath.exp(s.values, 0, width);
       MemorySegment.copy(s.values, 0, dst, F32, to + j * stride, width);
       addInto(sums, s.values, width);
     }
@@ -464,11 +464,11 @@ final class CpuPointwise {
     }
   }
 
-  /** v[0, n) -= c. */
-  static void subtract(float[] v, float c, int n) {
+  /** v[from, from + n) -= c. */
+  static void subtract(float[] v, int from, float c, int n) {
     for (int i = 0; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector.fromArray(S, v, i, m).sub(c).intoArray(v, i, m);
+      FloatVector.fromArray(S, v, from + i, m).sub(c).intoArray(v, from + i, m);
     }
   }
 
