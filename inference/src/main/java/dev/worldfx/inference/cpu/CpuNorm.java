@@ -31,7 +31,7 @@ final class CpuNorm {
         || !isVector(var, x.dim(1))) {
       return ctx.reference().batchNorm(x, scale, bias, mean, var, eps);
     }
-    int c = x.dim(1);
+    int c = x.dim(1); // x [N,C,...], parameters [C]
     float[] s = scale.toArray();
     float[] b = bias.toArray();
     float[] m = mean.toArray();
@@ -65,7 +65,7 @@ final class CpuNorm {
         || bias != null && !isVector(bias, x.dim(1))) {
       return ctx.reference().groupNorm(x, groups, scale, bias, eps);
     }
-    int c = x.dim(1);
+    int c = x.dim(1); // x [N,C,...], scale and bias [C]
     long plane = Tensor.numel(Arrays.copyOfRange(x.shape(), 2, x.rank()));
     float[] s = scale == null ? null : scale.toArray();
     float[] b = bias == null ? null : bias.toArray();
