@@ -17,9 +17,9 @@ import jdk.incubator.vector.FloatVector;
 /**
  * The conv ops on the packed SGEMM ({@link Gemm}); every case is covered. Per image and group:
  * conv2d is weights [O/g, C/g*kh*kw] x im2col(x) (packed straight from the image; a 1x1 stride-1
- * unpadded conv reads x as the matrix itself), depthwise convs run directly ({@link ConvDepthwise}).
- * The input gradient, and the transposed conv described as one, is weights^T x gradOut followed by
- * col2im; the weight gradient is gradOut x im2col(x)^T summed over the batch.
+ * unpadded conv reads x as the matrix itself). The input gradient, and the transposed conv described
+ * as one, is weights^T x gradOut followed by col2im; the weight gradient is gradOut x im2col(x)^T
+ * summed over the batch. Depthwise convs and their gradients run directly ({@link ConvDepthwise}).
  */
 final class CpuConv {
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
@@ -36,7 +36,7 @@ final class CpuConv {
     Tensor bc = bias == null ? null : bias.contiguous(ctx.arena()); // [O]
     Tensor y = Tensor.zeros(ctx.arena(), g.outputShape()); // [N,O,Ho,Wo]
     int threads = threads(xc, wc, bc, y);
-    if (g.cg() == 1 && g.groups() > 1) {
+    if (isDepthwise(g)) {
       ConvDepthwise.forward(xc.data(), xc.offset(), wc.data(), wc.offset(), bc == null ? null : bc.data(),
           bc == null ? 0 : bc.offset(), g, y.data(), threads);
       return y;
@@ -83,6 +83,11 @@ final class CpuConv {
     Tensor bc = bias == null ? null : bias.contiguous(ctx.arena()); // [C]
     Tensor dx = Tensor.zeros(ctx.arena(), g.inputShape()); // [N,C,H,W]
     int threads = threads(gc, wc, bc, dx);
+    if (isDepthwise(g)) {
+      ConvDepthwise.inputGradient(gc.data(), gc.offset(), wc.data(), wc.offset(), bc == null ? null : bc.data(),
+          bc == null ? 0 : bc.offset(), g, dx.data(), threads);
+      return dx;
+    }
     int kk = g.cg() * g.kh() * g.kw();
     int pix = g.ho() * g.wo();
     long plane = (long) g.h() * g.w();
@@ -107,7 +112,7 @@ final class CpuConv {
     }
     // cols [C*kh*kw, band*Wo]: group gi's rows are gi*kk.., so channel c's taps are rows (c*kh + ky)*kw + kx.
     int band = Math.clamp(colsMax / ((long) g.groups() * kk * g.wo()), 1, g.ho());
-    float[] cols = new float[g.groups() * kk * band * g.wo()];
+    float[] cols = new float[Math.toIntExact((long) g.groups() * kk * band * g.wo())];
     MemorySegment colsSegment = MemorySegment.ofArray(cols);
     for (int n = 0; n < g.n(); n++) {
       for (int oy0 = 0; oy0 < g.ho(); oy0 += band) {
@@ -139,6 +144,10 @@ final class CpuConv {
     Tensor gc = gradOut.contiguous(ctx.arena()); // [N,O,Ho,Wo]
     Tensor dw = Tensor.zeros(ctx.arena(), g.weightShape()); // [O,C/g,kh,kw]
     int threads = threads(xc, gc, null, dw);
+    if (isDepthwise(g)) {
+      ConvDepthwise.weightGradient(xc.data(), xc.offset(), gc.data(), gc.offset(), g, dw.data(), threads);
+      return dw;
+    }
     int kk = g.cg() * g.kh() * g.kw();
     int pix = g.ho() * g.wo();
     long plane = (long) g.h() * g.w();
@@ -157,6 +166,11 @@ final class CpuConv {
       Gemm.run(problems, threads);
     }
     return dw;
+  }
+
+  /** groups == C: each output channel reads one input channel. */
+  private static boolean isDepthwise(ConvGeometry g) {
+    return g.cg() == 1 && g.groups() > 1;
   }
 
   /** A 1x1 kernel with unit stride and no padding: im2col(x) is x itself. */

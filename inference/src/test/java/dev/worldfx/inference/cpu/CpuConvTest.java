@@ -40,6 +40,8 @@ class CpuConvTest {
       {2, 4, 8, 8, 6, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1, 2}, // groups, stride 2, asymmetric pads
       {1, 6, 10, 9, 6, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 6}, // depthwise, dilation 2
       {2, 4, 7, 12, 8, 5, 3, 1, 2, 2, 0, 1, 1, 1, 1, 4}, // depthwise with 2 filters per channel, stride (1,2)
+      {2, 3, 6, 50, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 3}, // depthwise, rows long enough for the vector loops
+      {1, 5, 11, 40, 10, 3, 3, 2, 2, 1, 0, 1, 2, 1, 2, 5}, // depthwise, stride 2, dilation (1,2), 2 filters each
       {1, 16, 5, 37, 24, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 1}, // pointwise
       {2, 8, 6, 6, 8, 1, 1, 1, 1, 0, 0, 0, 0, 1, 1, 2}, // grouped pointwise
       {1, 5, 13, 40, 33, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // 33 output channels: a partial row tile
