@@ -22,9 +22,10 @@ import org.bytedeco.openblas.global.openblas;
 
 /**
  * `worldfx bench kernels`: our CPU kernels against a reference measured in the same run, one line per
- * case with both figures and their ratio. Each pair is warmed up, then timed alternately (so a change
- * in the machine's load hits both alike) and the medians compared. Our figures include allocating and
- * zeroing the output tensor, which is part of every op; OpenBLAS writes into a buffer allocated once.
+ * case with both figures and their ratio: medians of runs timed in alternating blocks (see medians).
+ * Our figures include allocating and
+ * zeroing the output tensor, which is part of every op (from an arena recycled between runs, as a render
+ * loop keeps one); OpenBLAS writes into a buffer allocated once.
  * Arguments name the cases to run (gemm, conv3x3, conv1x1, gridsample, pipeline4k); none runs all.
  */
 public final class KernelBench {
@@ -35,6 +36,7 @@ public final class KernelBench {
 
   public static void main(String[] args) {
     openblas.blas_set_num_threads(THREADS); // JavaCPP's wrapper of openblas_set_num_threads
+    System.out.printf("# load average %s%n", loadAverage());
     System.out.printf("# %d threads for both: worldfx on the common fork-join pool + caller, OpenBLAS %s via "
         + "openblas_set_num_threads(%d) (now %d); vectors %s%n", THREADS, openblasCore(), THREADS, openblasThreads(),
         FloatVector.SPECIES_PREFERRED);
@@ -57,6 +59,8 @@ public final class KernelBench {
     if (wanted.test("pipeline4k")) {
       pipeline4k();
     }
+    System.out.printf("# load average %s (other programs on this machine slow both sides; compare ratios)%n",
+        loadAverage());
   }
 
   // --- gemm ---------------------------------------------------------------------------------
@@ -75,8 +79,8 @@ public final class KernelBench {
           () -> seconds(() -> sgemm(s, s, s, pa, pb, pc)));
     }
     double gflop = 2.0 * s * s * s * 1e-9;
-    System.out.printf("gemm %dx%dx%d f32 worldfx=%.1f GFLOP/s openblas=%.1f GFLOP/s ratio=%.2f%n", s, s, s,
-        gflop / t[0], gflop / t[1], t[1] / t[0]);
+    System.out.printf("gemm %dx%dx%d f32 worldfx=%.1f GFLOP/s openblas=%.1f GFLOP/s ratio=%.2f%s%n", s, s, s,
+        gflop / t[0], gflop / t[1], t[1] / t[0], best(t, gflop, "GFLOP/s"));
   }
 
   /** Row-major C[m,n] = A[m,k] * B[k,n]. */
@@ -123,8 +127,8 @@ public final class KernelBench {
     }
     double gflop = 2.0 * c * kk * pix * 1e-9;
     System.out.printf("conv2d 3x3 %d->%d %dx%d n=1 pad=1 f32 worldfx=%.1f GFLOP/s openblas-im2col+sgemm=%.1f GFLOP/s "
-        + "ratio=%.2f (reference: Java im2col on %d threads, last %.1f ms, + cblas_sgemm; oneDNN not used)%n", c, c, hw,
-        hw, gflop / t[0], gflop / t[1], t[1] / t[0], THREADS, im2colSeconds[0] * 1e3);
+        + "ratio=%.2f%s (reference: Java im2col on %d threads, last %.1f ms, + cblas_sgemm; oneDNN not used)%n", c, c, hw,
+        hw, gflop / t[0], gflop / t[1], t[1] / t[0], best(t, gflop, "GFLOP/s"), THREADS, im2colSeconds[0] * 1e3);
   }
 
   /** cols [C*9, H*W] of a 3x3 pad-1 conv, a row of cols (one channel and tap) per task. */
@@ -172,8 +176,8 @@ public final class KernelBench {
           () -> seconds(() -> sgemm(c, pix, c, pw, px, py)));
     }
     double gflop = 2.0 * c * c * pix * 1e-9;
-    System.out.printf("conv2d 1x1 %d->%d %dx%d n=1 f32 worldfx=%.1f GFLOP/s openblas-sgemm=%.1f GFLOP/s ratio=%.2f%n", c,
-        c, CONV_HW, CONV_HW, gflop / t[0], gflop / t[1], t[1] / t[0]);
+    System.out.printf("conv2d 1x1 %d->%d %dx%d n=1 f32 worldfx=%.1f GFLOP/s openblas-sgemm=%.1f GFLOP/s ratio=%.2f%s%n",
+        c, c, CONV_HW, CONV_HW, gflop / t[0], gflop / t[1], t[1] / t[0], best(t, gflop, "GFLOP/s"));
   }
 
   // --- grid sample --------------------------------------------------------------------------------
@@ -194,11 +198,12 @@ public final class KernelBench {
         }
       }
       Function<Ops, Tensor> op = ops -> ops.gridSample(x, grid, Ops.GridMode.BILINEAR, Ops.GridPadding.ZEROS, false);
-      double[] t = medians(9, () -> timed(op), () -> timedWith(ReferenceOps::new, op));
+      Ops reference = new ReferenceOps(FRAME);
+      double[] t = medians(9, () -> timed(op), () -> timedWith(reference, op));
       double mpix = (double) h * w * 1e-6;
       System.out.printf("gridsample bilinear zeros 1920x1080 c=3 f32 worldfx-cpu=%.1f Mpixel/s reference-scalar=%.1f "
-          + "Mpixel/s ratio=%.2f (CpuOps.gridSample, spatial kernels merged; the scalar reference is ours, not external)%n",
-          mpix / t[0], mpix / t[1], t[1] / t[0]);
+          + "Mpixel/s ratio=%.2f%s (CpuOps.gridSample, spatial kernels merged; the scalar reference is ours, not external)%n",
+          mpix / t[0], mpix / t[1], t[1] / t[0], best(t, mpix, "Mpixel/s"));
     }
   }
 
@@ -239,6 +244,14 @@ public final class KernelBench {
         (peakRssBytes() - hwmBefore) / 1048576.0, seconds * 1e3);
   }
 
+  private static String loadAverage() {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim();
+    } catch (java.io.IOException e) {
+      return "unknown";
+    }
+  }
+
   /** VmHWM of /proc/self/status: the process's peak resident set. */
   private static long peakRssBytes() {
     try {
@@ -255,17 +268,23 @@ public final class KernelBench {
 
   // --- timing -------------------------------------------------------------------------------------
 
+  /** 64 MiB of output space, recycled between runs, as a render loop would. */
+  private static final RecyclingArena FRAME = new RecyclingArena(64L << 20);
+
   private static double timed(Function<Ops, Tensor> op) {
-    return timedWith(CpuOps::new, op);
+    return timedWith(new CpuOps(FRAME), op);
   }
 
-  private static double timedWith(Function<Arena, Ops> backend, Function<Ops, Tensor> op) {
-    try (Arena arena = Arena.ofShared()) {
-      Ops ops = backend.apply(arena);
-      long t0 = System.nanoTime();
-      op.apply(ops);
-      return (System.nanoTime() - t0) * 1e-9;
-    }
+  private static double timedWith(Ops ops, Function<Ops, Tensor> op) {
+    FRAME.reset();
+    long t0 = System.nanoTime();
+    op.apply(ops);
+    return (System.nanoTime() - t0) * 1e-9;
+  }
+
+  /** The fastest runs as well: on a shared machine the medians carry other programs' load. */
+  private static String best(double[] t, double work, String unit) {
+    return String.format(" (fastest: %.1f / %.1f %s)", work / t[2], work / t[3], unit);
   }
 
   private static double seconds(Runnable r) {
@@ -274,22 +293,45 @@ public final class KernelBench {
     return (System.nanoTime() - t0) * 1e-9;
   }
 
-  /** Warms both up for a while, then times them alternately; the median seconds of each. */
+  /**
+   * Warms both up, then times them in alternating blocks (so a change in the machine's load hits both
+   * alike) and returns the median seconds of each, then the fastest of each. Not run by run: after a call OpenBLAS's threads
+   * spin for a while waiting for more work, and would eat a core from a run of ours right after. So
+   * each block is followed by a pause in which they go to sleep (as our pool threads do at once).
+   */
   private static double[] medians(int n, DoubleSupplier ours, DoubleSupplier ref) {
+    int rounds = 3;
+    int perBlock = Math.ceilDiv(n, rounds);
     long warmEnd = System.nanoTime() + 2_000_000_000L;
-    for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) {
+    while (System.nanoTime() < warmEnd) {
       ours.getAsDouble();
       ref.getAsDouble();
     }
-    double[] a = new double[n];
-    double[] b = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = ours.getAsDouble();
-      b[i] = ref.getAsDouble();
+    settle();
+    double[] a = new double[rounds * perBlock];
+    double[] b = new double[rounds * perBlock];
+    for (int r = 0; r < rounds; r++) {
+      for (int i = 0; i < perBlock; i++) {
+        a[r * perBlock + i] = ours.getAsDouble();
+      }
+      settle();
+      for (int i = 0; i < perBlock; i++) {
+        b[r * perBlock + i] = ref.getAsDouble();
+      }
+      settle();
     }
     Arrays.sort(a);
     Arrays.sort(b);
-    return new double[] {a[n / 2], b[n / 2]};
+    return new double[] {a[a.length / 2], b[b.length / 2], a[0], b[0]};
+  }
+
+  /** Long enough for OpenBLAS's idle threads to stop spinning (2^28 cycles by default, < 0.1 s here). */
+  private static void settle() {
+    try {
+      Thread.sleep(250);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   // --- data and OpenBLAS details ------------------------------------------------------------------

@@ -24,6 +24,8 @@ import jdk.incubator.vector.VectorMask;
 final class AttentionKernel {
   /** Query rows per task unit: enough to amortise transposing k. */
   private static final int ROWS = 16;
+  /** Query rows sharing each load of k and of v. */
+  private static final int GROUP = 4;
 
   private AttentionKernel() {}
 
@@ -65,9 +67,11 @@ final class AttentionKernel {
     MemorySegment maskData = cm == null ? out.data() : cm.data();
     PointwiseParallel.forRange(batches * blocks, (long) ROWS * lk * (d + dv), (w0, w1) -> {
       float[] kt = new float[d * lk];
-      float[] scores = new float[lk];
-      float[] row = new float[dv];
+      float[] scores = new float[GROUP * lk];
+      float[] rows = new float[GROUP * dv];
       float[] lanes = new float[4 * L];
+      float[] sums = new float[GROUP];
+      long[] qAt = new long[GROUP];
       long transposed = -1;
       for (long w = w0; w < w1; w++) {
         long b = w / blocks;
@@ -79,18 +83,28 @@ final class AttentionKernel {
         long qOff = cq.offset() + layout.offset(layout.q, b);
         long vOff = cv.offset() + layout.offset(layout.v, b);
         long mOff = cm == null ? 0 : cm.offset() + layout.offset(layout.mask, b);
-        for (int i = (int) (w % blocks * ROWS); i < Math.min(lq, (w % blocks + 1) * ROWS); i++) {
-          for (int j = 0; j < lk; j += 4 * L) {
-            scoreBlock(cq.data(), (qOff + (long) i * d) * 4, kt, lk, d, j, scores);
+        int last = (int) Math.min(lq, (w % blocks + 1) * ROWS);
+        for (int i = (int) (w % blocks * ROWS); i < last; i += GROUP) {
+          // a short last group repeats its last row: a row's bits do not depend on its group
+          for (int r = 0; r < GROUP; r++) {
+            qAt[r] = (qOff + (long) Math.min(i + r, last - 1) * d) * 4;
           }
-          float sum = softmax(scores, s, cm == null ? null : maskData, (mOff + i * mq) * 4, mk * 4, lanes);
-          for (int e = 0; e < dv; e += 4 * L) {
-            weightedBlock(scores, cv.data(), vOff * 4, dv, e, row);
+          for (int j = 0; j < lk; j += 2 * L) {
+            scoreBlock(cq.data(), qAt, kt, lk, d, j, scores);
+          }
+          for (int r = 0; r < GROUP; r++) {
+            long maskRow = (mOff + Math.min(i + r, last - 1) * mq) * 4;
+            sums[r] = softmax(scores, r * lk, lk, s, cm == null ? null : maskData, maskRow, mk == 1, lanes);
+          }
+          for (int e = 0; e < dv; e += 2 * L) {
+            weightedBlock(scores, lk, cv.data(), vOff * 4, dv, e, rows);
           }
           MemorySegment dst = out.data();
-          long to = ((b * lq + i) * dv) * 4;
-          for (int e = 0; e < dv; e++) {
-            dst.set(F32, to + e * 4L, lk == 0 ? 0 : row[e] / sum);
+          for (int r = 0; r < GROUP && i + r < last; r++) {
+            long to = (b * lq + i + r) * dv * 4;
+            for (int e = 0; e < dv; e++) {
+              dst.set(F32, to + e * 4L, lk == 0 ? 0 : rows[r * dv + e] / sums[r]);
+            }
           }
         }
       }
@@ -152,76 +166,115 @@ final class AttentionKernel {
   }
 
   /**
-   * scores[j0, j0 + 4L) = q . kt[:, j] for the query row at byte {@code qAt}: four vectors of keys
-   * accumulated over d in order, in registers.
+   * scores[r, j0 .. j0 + 2L) = q_r . kt[:, j] for the GROUP query rows at bytes {@code qAt}: 4 rows
+   * by 2 vectors of keys accumulated over d in order, in registers, each load of kt used 4 times.
+   * (Bigger blocks are more than C1 can compile, and then run interpreted until C2 gets to them.)
    */
-  private static void scoreBlock(MemorySegment q, long qAt, float[] kt, int lk, int d, int j0, float[] scores) {
+  private static void scoreBlock(MemorySegment q, long[] qAt, float[] kt, int lk, int d, int j0, float[] scores) {
     VectorMask<Float> m0 = S.indexInRange(j0, lk);
     VectorMask<Float> m1 = S.indexInRange(j0 + L, lk);
-    VectorMask<Float> m2 = S.indexInRange(j0 + 2 * L, lk);
-    VectorMask<Float> m3 = S.indexInRange(j0 + 3 * L, lk);
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
+    FloatVector a00 = FloatVector.zero(S);
+    FloatVector a01 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
     for (int e = 0; e < d; e++) {
-      FloatVector qe = FloatVector.broadcast(S, q.get(F32, qAt + e * 4L));
-      int at = e * lk + j0;
-      a0 = FloatVector.fromArray(S, kt, at, m0).fma(qe, a0);
-      a1 = FloatVector.fromArray(S, kt, at + L, m1).fma(qe, a1);
-      a2 = FloatVector.fromArray(S, kt, at + 2 * L, m2).fma(qe, a2);
-      a3 = FloatVector.fromArray(S, kt, at + 3 * L, m3).fma(qe, a3);
+      FloatVector k0 = FloatVector.fromArray(S, kt, e * lk + j0, m0);
+      FloatVector k1 = FloatVector.fromArray(S, kt, e * lk + j0 + L, m1);
+      FloatVector q0 = FloatVector.broadcast(S, q.get(F32, qAt[0] + e * 4L));
+      a00 = k0.fma(q0, a00);
+      a01 = k1.fma(q0, a01);
+      FloatVector q1 = FloatVector.broadcast(S, q.get(F32, qAt[1] + e * 4L));
+      a10 = k0.fma(q1, a10);
+      a11 = k1.fma(q1, a11);
+      FloatVector q2 = FloatVector.broadcast(S, q.get(F32, qAt[2] + e * 4L));
+      a20 = k0.fma(q2, a20);
+      a21 = k1.fma(q2, a21);
+      FloatVector q3 = FloatVector.broadcast(S, q.get(F32, qAt[3] + e * 4L));
+      a30 = k0.fma(q3, a30);
+      a31 = k1.fma(q3, a31);
     }
-    a0.intoArray(scores, j0, m0);
-    a1.intoArray(scores, j0 + L, m1);
-    a2.intoArray(scores, j0 + 2 * L, m2);
-    a3.intoArray(scores, j0 + 3 * L, m3);
+    a00.intoArray(scores, j0, m0);
+    a01.intoArray(scores, j0 + L, m1);
+    a10.intoArray(scores, lk + j0, m0);
+    a11.intoArray(scores, lk + j0 + L, m1);
+    a20.intoArray(scores, 2 * lk + j0, m0);
+    a21.intoArray(scores, 2 * lk + j0 + L, m1);
+    a30.intoArray(scores, 3 * lk + j0, m0);
+    a31.intoArray(scores, 3 * lk + j0 + L, m1);
   }
 
   /**
-   * row[e0, e0 + 4L) = sum over j in order of p[j] v[j, e], v [Lk,Dv] at byte {@code vAt}: four
-   * vectors of Dv accumulated in registers.
+   * rows[r, e0 .. e0 + 2L) = sum over j in order of p[r, j] v[j, e], v [Lk,Dv] at byte {@code vAt}:
+   * 4 rows by 2 vectors of Dv accumulated in registers, each load of v used 4 times.
    */
-  private static void weightedBlock(float[] p, MemorySegment v, long vAt, int dv, int e0, float[] row) {
+  private static void weightedBlock(float[] p, int lk, MemorySegment v, long vAt, int dv, int e0, float[] rows) {
     VectorMask<Float> m0 = S.indexInRange(e0, dv);
     VectorMask<Float> m1 = S.indexInRange(e0 + L, dv);
-    VectorMask<Float> m2 = S.indexInRange(e0 + 2 * L, dv);
-    VectorMask<Float> m3 = S.indexInRange(e0 + 3 * L, dv);
-    FloatVector a0 = FloatVector.zero(S);
-    FloatVector a1 = a0;
-    FloatVector a2 = a0;
-    FloatVector a3 = a0;
-    for (int j = 0; j < p.length; j++) {
-      FloatVector pj = FloatVector.broadcast(S, p[j]);
+    FloatVector a00 = FloatVector.zero(S);
+    FloatVector a01 = a00;
+    FloatVector a10 = a00;
+    FloatVector a11 = a00;
+    FloatVector a20 = a00;
+    FloatVector a21 = a00;
+    FloatVector a30 = a00;
+    FloatVector a31 = a00;
+    for (int j = 0; j < lk; j++) {
       long at = vAt + ((long) j * dv + e0) * 4;
-      a0 = CpuPointwise.load(v, at, m0).fma(pj, a0);
-      a1 = CpuPointwise.load(v, at + L * 4L, m1).fma(pj, a1);
-      a2 = CpuPointwise.load(v, at + 2L * L * 4, m2).fma(pj, a2);
-      a3 = CpuPointwise.load(v, at + 3L * L * 4, m3).fma(pj, a3);
+      FloatVector v0 = CpuPointwise.load(v, at, m0);
+      FloatVector v1 = CpuPointwise.load(v, at + L * 4L, m1);
+      FloatVector p0 = FloatVector.broadcast(S, p[j]);
+      a00 = v0.fma(p0, a00);
+      a01 = v1.fma(p0, a01);
+      FloatVector p1 = FloatVector.broadcast(S, p[lk + j]);
+      a10 = v0.fma(p1, a10);
+      a11 = v1.fma(p1, a11);
+      FloatVector p2 = FloatVector.broadcast(S, p[2 * lk + j]);
+      a20 = v0.fma(p2, a20);
+      a21 = v1.fma(p2, a21);
+      FloatVector p3 = FloatVector.broadcast(S, p[3 * lk + j]);
+      a30 = v0.fma(p3, a30);
+      a31 = v1.fma(p3, a31);
     }
-    a0.intoArray(row, e0, m0);
-    a1.intoArray(row, e0 + L, m1);
-    a2.intoArray(row, e0 + 2 * L, m2);
-    a3.intoArray(row, e0 + 3 * L, m3);
+    a00.intoArray(rows, e0, m0);
+    a01.intoArray(rows, e0 + L, m1);
+    a10.intoArray(rows, dv + e0, m0);
+    a11.intoArray(rows, dv + e0 + L, m1);
+    a20.intoArray(rows, 2 * dv + e0, m0);
+    a21.intoArray(rows, 2 * dv + e0 + L, m1);
+    a30.intoArray(rows, 3 * dv + e0, m0);
+    a31.intoArray(rows, 3 * dv + e0 + L, m1);
   }
 
   /**
-   * scores := exp(scores * scale + mask - max), unnormalised; returns their sum (chunks in order).
-   * The mask row is at byte {@code at}, stepping {@code step} bytes per key (0: one value for all).
+   * scores[off, off + n) := exp(scores * scale + mask - max), unnormalised; returns their sum
+   * (chunks in order). The mask row is at byte {@code at}: n floats, or one for all keys where
+   * it does not walk; null for no mask.
    */
-  private static float softmax(float[] scores, float scale, MemorySegment mask, long at, long step, float[] lanes) {
-    int n = scores.length;
-    float max = Float.NEGATIVE_INFINITY;
-    for (int j = 0; j < n; j++) {
-      float z = scores[j] * scale;
-      scores[j] = mask == null ? z : z + mask.get(F32, at + j * step);
-      max = Math.max(max, scores[j]);
+  private static float softmax(float[] scores, int off, int n, float scale, MemorySegment mask, long at,
+      boolean maskWalks, float[] lanes) {
+    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    float repeated = mask == null || maskWalks ? 0 : mask.get(F32, at);
+    for (int j = 0; j < n; j += L) {
+      VectorMask<Float> m = S.indexInRange(j, n);
+      FloatVector z = FloatVector.fromArray(S, scores, off + j, m).mul(scale);
+      if (mask != null) {
+        z = z.add(maskWalks ? CpuPointwise.load(mask, at + j * 4L, m) : FloatVector.broadcast(S, repeated));
+      }
+      z.intoArray(scores, off + j, m);
+      max = max.max(FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).blend(z, m));
     }
-    CpuPointwise.subtract(scores, max, n);
-    PointwiseMath.exp(scores, n);
+    max.intoArray(lanes, 0);
+    float top = CpuPointwise.combineInOrder(Ops.Reduce.MAX, lanes, L);
     float sum = 0;
     for (int c = 0; c < n; c += CHUNK) {
-      sum += CpuPointwise.sumChunk(scores, c, Math.min(CHUNK, n - c), lanes);
+      int len = Math.min(CHUNK, n - c);
+      CpuPointwise.subtract(scores, off + c, top, len);
+      PointwiseMath.exp(scores, off + c, len);
+      sum += CpuPointwise.sumChunk(scores, off + c, len, lanes);
     }
     return sum;
   }

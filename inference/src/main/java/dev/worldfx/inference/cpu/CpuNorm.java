@@ -1,7 +1,6 @@
 package dev.worldfx.inference.cpu;
 
 import static dev.worldfx.inference.cpu.CpuPointwise.CHUNK;
-import static dev.worldfx.inference.cpu.CpuPointwise.F32;
 import static dev.worldfx.inference.cpu.CpuPointwise.L;
 import static dev.worldfx.inference.cpu.CpuPointwise.NATIVE;
 import static dev.worldfx.inference.cpu.CpuPointwise.S;
@@ -32,7 +31,7 @@ final class CpuNorm {
         || !isVector(var, x.dim(1))) {
       return ctx.reference().batchNorm(x, scale, bias, mean, var, eps);
     }
-    int c = x.dim(1);
+    int c = x.dim(1); // x [N,C,...], parameters [C]
     float[] s = scale.toArray();
     float[] b = bias.toArray();
     float[] m = mean.toArray();
@@ -66,7 +65,7 @@ final class CpuNorm {
         || bias != null && !isVector(bias, x.dim(1))) {
       return ctx.reference().groupNorm(x, groups, scale, bias, eps);
     }
-    int c = x.dim(1);
+    int c = x.dim(1); // x [N,C,...], scale and bias [C]
     long plane = Tensor.numel(Arrays.copyOfRange(x.shape(), 2, x.rank()));
     float[] s = scale == null ? null : scale.toArray();
     float[] b = bias == null ? null : bias.toArray();

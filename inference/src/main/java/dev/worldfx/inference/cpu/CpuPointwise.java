@@ -19,8 +19,9 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>How the kernels are written, for speed: work goes in chunks of at most {@link #CHUNK}
  * elements to small loop methods that call nothing with a vector argument (C2 boxes a vector
  * it hands to a method it does not inline, which costs ten times the arithmetic) and create
- * their vector constants inside the loop body (a vector live across a back edge is boxed when
- * C2 enters the loop by on-stack replacement). Longer accumulations go through memory.
+ * their vector constants inside the loop body. Such a method runs often and briefly, so C2
+ * compiles it whole rather than entering a long loop by on-stack replacement, where vectors
+ * live across the back edge arrive boxed. Longer accumulations go through memory.
  *
  * <p>For determinism: every element is computed by the same lane-wise code wherever it falls
  * (tails use masks, not a scalar loop), every sum runs in an order fixed by the shape alone
@@ -43,7 +44,7 @@ final class CpuPointwise {
   // --- unary -------------------------------------------------------------------------------
 
   static Tensor unary(OpContext ctx, Ops.Unary op, Tensor x, float alpha) {
-    Tensor in = x.contiguous(ctx.arena());
+    Tensor in = x.contiguous(ctx.arena()); // any shape, as a flat run of floats
     Tensor out = Tensor.zeros(ctx.arena(), in.shape());
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
@@ -110,7 +111,7 @@ final class CpuPointwise {
     }
     Tensor ca = a.contiguous(ctx.arena());
     Tensor cb = b.contiguous(ctx.arena());
-    Tensor out = Tensor.zeros(ctx.arena(), plan.shape);
+    Tensor out = Tensor.zeros(ctx.arena(), plan.shape); // [rows..., rowLength] once dims are merged
     MemorySegment sa = ca.data();
     MemorySegment sb = cb.data();
     MemorySegment dst = out.data();
@@ -431,8 +432,8 @@ final class CpuPointwise {
     for (long c = 0; c < n; c += CHUNK) {
       int len = (int) Math.min(CHUNK, n - c);
       MemorySegment.copy(src, F32, at + c * 4, s.values, 0, len);
-      subtract(s.values, max, len);
-      PointwiseMath.exp(s.values, len);
+      subtract(s.values, 0, max, len);
+      PointwiseMath.exp(s.values, 0, len);
       MemorySegment.copy(s.values, 0, dst, F32, to + c * 4, len);
       sum += sumChunk(s.values, 0, len, s.lanes);
     }
@@ -455,7 +456,7 @@ final class CpuPointwise {
     for (long j = 0; j < n; j++) {
       MemorySegment.copy(src, F32, at + j * stride, s.values, 0, width);
       subtract(s.values, max, width);
-      PointwiseMath.exp(s.values, width);
+      PointwiseMath.exp(s.values, 0, width);
       MemorySegment.copy(s.values, 0, dst, F32, to + j * stride, width);
       addInto(sums, s.values, width);
     }
@@ -464,11 +465,11 @@ final class CpuPointwise {
     }
   }
 
-  /** v[0, n) -= c. */
-  static void subtract(float[] v, float c, int n) {
+  /** v[from, from + n) -= c. */
+  static void subtract(float[] v, int from, float c, int n) {
     for (int i = 0; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector.fromArray(S, v, i, m).sub(c).intoArray(v, i, m);
+      FloatVector.fromArray(S, v, from + i, m).sub(c).intoArray(v, from + i, m);
     }
   }
 

@@ -37,7 +37,7 @@ final class PointwiseGelu {
   /** x[0, n) := GELU(x); {@code gauss} and {@code tail} are scratch of the same length. */
   static void apply(float[] x, float[] gauss, float[] tail, int n) {
     prepare(x, gauss, tail, n);
-    PointwiseMath.exp(gauss, n);
+    PointwiseMath.exp(gauss, 0, n);
     finish(x, gauss, tail, n);
   }
 

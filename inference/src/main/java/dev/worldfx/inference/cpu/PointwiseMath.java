@@ -53,7 +53,7 @@ final class PointwiseMath {
   /** x[0, n) := op(x) for op in EXP, TANH, SIGMOID, SILU, GELU_TANH; {@code t} is scratch of the same length. */
   static void activation(Ops.Unary op, float[] x, float[] t, int n) {
     prepare(op, x, t, n);
-    exp(t, n);
+    exp(t, 0, n);
     finish(op, x, t, n);
   }
 
@@ -114,14 +114,14 @@ final class PointwiseMath {
   }
 
   /**
-   * v[0, n) := exp(v) = 2^k e^r, k = round(v log2 e), r = v - k ln2 with ln2 split in two (Cody
+   * v[from, from + n) := exp(v) = 2^k e^r, k = round(v log2 e), r = v - k ln2 with ln2 split in two (Cody
    * and Waite), |r| <= ln2 / 2; e^r by its Taylor series to degree 7 (truncation 5e-9 relative).
    * 2^k is applied as two normal powers of two so that a subnormal result is rounded once.
    */
-  static void exp(float[] v, int n) {
+  static void exp(float[] v, int from, int n) {
     for (int i = 0; i < n; i += L) {
       VectorMask<Float> m = S.indexInRange(i, n);
-      FloatVector x = FloatVector.fromArray(S, v, i, m).max(EXP_LO).min(EXP_HI);
+      FloatVector x = FloatVector.fromArray(S, v, from + i, m).max(EXP_LO).min(EXP_HI);
       FloatVector big = x.fma(LOG2E, ROUNDER);
       FloatVector k = big.sub(ROUNDER);
       IntVector e = big.reinterpretAsInts().sub(ROUNDER_BITS);
@@ -138,7 +138,7 @@ final class PointwiseMath {
       IntVector e1 = e.lanewise(VectorOperators.ASHR, 1);
       FloatVector s1 = e1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
       FloatVector s2 = e.sub(e1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-      p.mul(s1).mul(s2).intoArray(v, i, m);
+      p.mul(s1).mul(s2).intoArray(v, from + i, m);
     }
   }
 }
