@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Tensor itself: construction, element access, views, contiguity, F16/BF16 storage. */
@@ -167,8 +166,6 @@ class TensorTest {
 
   /** Model files place tensors at any byte offset; a mapped F32 tensor need not be 4-byte aligned. */
   @Test
-  @Disabled("Tensor bug, reported to the lead: toArray copies with the aligned ValueLayout.JAVA_FLOAT, which throws"
-      + " 'Source segment incompatible with alignment constraints' for unaligned data; fix: JAVA_FLOAT_UNALIGNED")
   void unalignedF32DataIsReadable() {
     MemorySegment seg = arena.allocate(4 * 4 + 2, 8).asSlice(2);
     for (int i = 0; i < 4; i++) {
