@@ -85,6 +85,13 @@ public interface Ops {
    */
   Tensor resize(Tensor x, int outH, int outW, ResizeMode mode, CoordMode coord, NearestMode nearest, float cubicA);
 
+  /**
+   * As {@link #resize(Tensor, int, int, ResizeMode, CoordMode, NearestMode, float)} with explicit ONNX scales: a model
+   * that gives scales sizes the output floor(in * scale) but maps coordinates by the scale itself, not out / in.
+   */
+  Tensor resize(Tensor x, int outH, int outW, double scaleH, double scaleW, ResizeMode mode, CoordMode coord,
+                NearestMode nearest, float cubicA);
+
   /** [N,C*r*r,H,W] -> [N,C,H*r,W*r], channel order as PyTorch PixelShuffle (ONNX DepthToSpace mode CRD). */
   Tensor pixelShuffle(Tensor x, int r);
 

@@ -96,6 +96,12 @@ public final class CpuOps implements Ops {
   }
 
   @Override
+  public Tensor resize(Tensor x, int outH, int outW, double scaleH, double scaleW, ResizeMode mode, CoordMode coord,
+                       NearestMode nearest, float cubicA) {
+    return CpuSpatial.resize(ctx, x, outH, outW, scaleH, scaleW, mode, coord, nearest, cubicA);
+  }
+
+  @Override
   public Tensor pixelShuffle(Tensor x, int r) {
     return CpuSpatial.pixelShuffle(ctx, x, r);
   }

@@ -21,6 +21,12 @@ final class CpuSpatial {
         cubicA, THREADS);
   }
 
+  static Tensor resize(OpContext ctx, Tensor x, int outH, int outW, double scaleH, double scaleW, Ops.ResizeMode mode,
+      Ops.CoordMode coord, Ops.NearestMode nearest, float cubicA) {
+    SpatialShapes.resize(x, outH, outW);
+    return ResizeKernel.resize(ctx, x, outH, outW, scaleH, scaleW, mode, coord, nearest, cubicA, THREADS);
+  }
+
   static Tensor pixelShuffle(OpContext ctx, Tensor x, int r) {
     return SpatialCopy.pixelShuffle(ctx, x, r, THREADS);
   }

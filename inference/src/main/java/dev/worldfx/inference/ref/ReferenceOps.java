@@ -95,6 +95,12 @@ public final class ReferenceOps implements Ops {
   }
 
   @Override
+  public Tensor resize(Tensor x, int outH, int outW, double scaleH, double scaleW, ResizeMode mode, CoordMode coord,
+                       NearestMode nearest, float cubicA) {
+    return RefSpatial.resize(ctx, x, outH, outW, scaleH, scaleW, mode, coord, nearest, cubicA);
+  }
+
+  @Override
   public Tensor pixelShuffle(Tensor x, int r) {
     return RefSpatial.pixelShuffle(ctx, x, r);
   }

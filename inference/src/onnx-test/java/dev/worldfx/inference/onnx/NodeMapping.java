@@ -377,10 +377,9 @@ final class NodeMapping {
   // --- spatial --------------------------------------------------------------------------------
 
   /**
-   * Resize (opset 11+: X, roi, scales, sizes) of the H and W axes of an NCHW tensor. Our op takes
-   * output sizes and maps coordinates with scale = out / in. With a scales input ONNX sizes the
-   * output floor(in * scale) but maps coordinates with the given scale, so only scales with an
-   * integral in * scale (where the two agree) are applicable.
+   * Resize (opset 11+: X, roi, scales, sizes) of the H and W axes of an NCHW tensor. With a scales
+   * input ONNX sizes the output floor(in * scale) and maps coordinates by the given scale (the
+   * scaled overload of our op); with sizes, by out / in.
    */
   private static Invocation resize(NodeProto node, long opset, List<OnnxValue> in) throws NotApplicableException {
     NodeAttributes a = NodeAttributes.of(node, "coordinate_transformation_mode", "cubic_coeff_a", "exclude_outside",
@@ -397,6 +396,8 @@ final class NodeMapping {
     OnnxValue sizes = optional(in, 3);
     int outH;
     int outW;
+    double scaleH = Double.NaN;
+    double scaleW = Double.NaN;
     if (sizes != null && sizes.ints() != null && sizes.ints().length > 0) {
       long[] s = ints(in, 3);
       if (s.length != 4 || s[0] != x[0] || s[1] != x[1]) {
@@ -409,8 +410,10 @@ final class NodeMapping {
       if (s[0] != 1f || s[1] != 1f) {
         throw new NotApplicableException("Resize scales " + Arrays.toString(s) + " change N or C");
       }
-      outH = integralSize(x[2], s[2]);
-      outW = integralSize(x[3], s[3]);
+      scaleH = s[2];
+      scaleW = s[3];
+      outH = (int) Math.floor(x[2] * scaleH);
+      outW = (int) Math.floor(x[3] * scaleW);
     } else {
       throw new IllegalArgumentException("Resize without sizes or 4 scales");
     }
@@ -439,16 +442,12 @@ final class NodeMapping {
       throw new NotApplicableException("Resize exclude_outside=1 (ours clamps cubic taps at the edge)");
     }
     float cubicA = a.f("cubic_coeff_a", -0.75f);
-    return (ops, arena, t) -> ops.resize(t[0], outH, outW, mode, coord, nearest, cubicA);
-  }
-
-  private static int integralSize(int in, float scale) throws NotApplicableException {
-    double out = in * (double) scale;
-    if (out != Math.floor(out)) {
-      throw new NotApplicableException("Resize scale " + scale + " of " + in + " gives a fractional size " + out
-          + " (ours maps coordinates by out/in)");
+    if (Double.isNaN(scaleH)) {
+      return (ops, arena, t) -> ops.resize(t[0], outH, outW, mode, coord, nearest, cubicA);
     }
-    return (int) out;
+    double sh = scaleH;
+    double sw = scaleW;
+    return (ops, arena, t) -> ops.resize(t[0], outH, outW, sh, sw, mode, coord, nearest, cubicA);
   }
 
   private static Invocation gridSample(NodeProto node, List<OnnxValue> in) throws NotApplicableException {
