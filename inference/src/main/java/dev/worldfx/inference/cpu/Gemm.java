@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Gemm {
   static final int MR = GemmMicroKernel.MR;
   static final int NR = GemmMicroKernel.NR;
-  /** K slice: an MR x KC micro-panel of A (8 KiB) stays in L1 while B micro-panels stream from L2. */
-  static final int KC = 256;
+  /** K slice: an MR x KC micro-panel of A (16 KiB) stays in L1 while B micro-panels stream from L2. */
+  static final int KC = 512;
   /** Widest block of C per task: its packed B slice (KC x NC, 512 KiB) stays in L2. */
-  static final int NC = NR * 16;
+  static final int NC = NR * 8;
   /** Narrowest block of C a task is given when the columns are split for more tasks. */
   private static final int NC_MIN = NR * 4;
   /** Most floats of packed A held at once (16 MiB, a 2048 x 2048 A); bigger products go in chunks. */
