@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Blocked, packed single-precision GEMM: C[M,N] = A[M,K] * B[K,N], C row-major in a memory segment.
- * BLIS-style, in two phases. First A is packed once into MR-row micro-panels per KC slice of K
- * (shared by all tasks). Then each task owns a block of C: per KC slice it packs its columns of B
- * into NR-column micro-panels (which stay in L2) and runs the register-tile micro-kernel
+ * BLIS-style: A is packed once into MR-row micro-panels per KC slice of K, shared by all tasks (the
+ * first jobs of the round pack it). Each task owns a block of C: per KC slice it packs its columns
+ * of B into NR-column micro-panels (which stay in L2) and runs the register-tile micro-kernel
  * ({@link GemmMicroKernel}) over every MR x NR tile, the A micro-panel staying in L1 across a row of
  * tiles. Operands arrive through packers, so im2col and transposes happen while packing.
  *
