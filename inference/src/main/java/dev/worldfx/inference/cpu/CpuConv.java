@@ -24,8 +24,8 @@ import jdk.incubator.vector.FloatVector;
 final class CpuConv {
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-  /** Most floats of col2im scratch (32 MiB); taller outputs go through it in bands of rows. */
-  private static final int COLS_MAX = 1 << 23;
+  /** Most floats of col2im scratch (4 MiB, so that it stays in L3 between the GEMM and col2im): bands of rows. */
+  private static final int COLS_MAX = 1 << 20;
 
   private CpuConv() {}
 

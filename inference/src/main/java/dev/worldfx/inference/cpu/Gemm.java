@@ -213,9 +213,10 @@ final class Gemm {
     }
 
     /**
-     * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) and then the rows
-     * split (in MR multiples) until there are about four tasks per thread, so that a thread the OS
-     * preempts does not leave the others idle at the end.
+     * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) until there are
+     * about four tasks per thread, so that a thread the OS preempts does not leave the others idle at
+     * the end. Rows are split (in MR multiples) only while there are fewer than two per thread, since
+     * each row block packs B again (dear when B is an im2col).
      */
     private void split(Problem p, PackedA pa, boolean accumulate, Epilogue epilogue) {
       int rows = pa.r1 - pa.r0;
@@ -226,7 +227,8 @@ final class Gemm {
       }
       int width = roundUp(Math.ceilDiv(p.n(), nBlocks), NR);
       nBlocks = Math.ceilDiv(p.n(), width);
-      int mBlocks = Math.clamp(Math.ceilDiv(want, nBlocks), 1, Math.ceilDiv(rows, 4 * MR));
+      int mBlocks = nBlocks >= 2 * threads ? 1
+          : Math.clamp(Math.ceilDiv(want, nBlocks), 1, Math.ceilDiv(rows, 4 * MR));
       int height = roundUp(Math.ceilDiv(rows, mBlocks), MR);
       for (int n0 = 0; n0 < p.n(); n0 += width) {
         for (int m0 = 0; m0 < rows; m0 += height) {
