@@ -37,7 +37,7 @@ public final class KernelBench {
   public static void main(String[] args) {
     openblas.blas_set_num_threads(THREADS); // JavaCPP's wrapper of openblas_set_num_threads
     System.out.printf("# load average %s%n", loadAverage());
-    System.out.printf("# %d threads for both: worldfx on the common fork-join pool + caller, OpenBLAS %s via "
+    System.out.printf("# %d threads for both: worldfx on its pool threads + the caller, OpenBLAS %s via "
         + "openblas_set_num_threads(%d) (now %d); vectors %s%n", THREADS, openblasCore(), THREADS, openblasThreads(),
         FloatVector.SPECIES_PREFERRED);
     java.util.List<String> only = Arrays.asList(args); // case names to run (gemm, conv3x3, ...); none = all

@@ -24,8 +24,8 @@ import jdk.incubator.vector.FloatVector;
 final class CpuConv {
   private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED;
   private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-  /** Most floats of col2im scratch (32 MiB); taller outputs go through it in bands of rows. */
-  private static final int COLS_MAX = 1 << 23;
+  /** Most floats of col2im scratch (4 MiB, so that it stays in L3 between the GEMM and col2im): bands of rows. */
+  private static final int COLS_MAX = 1 << 20;
 
   private CpuConv() {}
 
@@ -173,11 +173,14 @@ final class CpuConv {
     return g.cg() == 1 && g.groups() > 1;
   }
 
-  /** A 1x1 kernel with unit stride and no padding: im2col(x) is x itself. */
+  /**
+   * A 1x1 kernel with unit stride and no padding: im2col(x) is x itself. (The size check matters for a
+   * transposed conv, whose output padding may add rows that no input pixel reaches.)
+   */
   private static boolean isPointwise(ConvGeometry g) {
     Conv2dParams p = g.p();
     return g.kh() == 1 && g.kw() == 1 && p.strideH() == 1 && p.strideW() == 1 && p.padTop() == 0 && p.padLeft() == 0
-        && p.padBottom() == 0 && p.padRight() == 0;
+        && p.padBottom() == 0 && p.padRight() == 0 && g.h() == g.ho() && g.w() == g.wo();
   }
 
   /** Adds bias[channel0 + m] to row m of the block (rows are channels, {@code ldc} apart from {@code offset}). */

@@ -10,9 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Blocked, packed single-precision GEMM: C[M,N] = A[M,K] * B[K,N], C row-major in a memory segment.
- * BLIS-style, in two phases. First A is packed once into MR-row micro-panels per KC slice of K
- * (shared by all tasks). Then each task owns a block of C: per KC slice it packs its columns of B
- * into NR-column micro-panels (which stay in L2) and runs the register-tile micro-kernel
+ * BLIS-style: A is packed once into MR-row micro-panels per KC slice of K, shared by all tasks (the
+ * first jobs of the round pack it). Each task owns a block of C: per KC slice it packs its columns
+ * of B into NR-column micro-panels (which stay in L2) and runs the register-tile micro-kernel
  * ({@link GemmMicroKernel}) over every MR x NR tile, the A micro-panel staying in L1 across a row of
  * tiles. Operands arrive through packers, so im2col and transposes happen while packing.
  *
@@ -23,10 +23,10 @@ import java.util.concurrent.atomic.AtomicReference;
 final class Gemm {
   static final int MR = GemmMicroKernel.MR;
   static final int NR = GemmMicroKernel.NR;
-  /** K slice: an MR x KC micro-panel of A (8 KiB) stays in L1 while B micro-panels stream from L2. */
-  static final int KC = 256;
+  /** K slice: an MR x KC micro-panel of A (16 KiB) stays in L1 while B micro-panels stream from L2. */
+  static final int KC = 512;
   /** Widest block of C per task: its packed B slice (KC x NC, 512 KiB) stays in L2. */
-  static final int NC = NR * 16;
+  static final int NC = NR * 8;
   /** Narrowest block of C a task is given when the columns are split for more tasks. */
   private static final int NC_MIN = NR * 4;
   /** Most floats of packed A held at once (16 MiB, a 2048 x 2048 A); bigger products go in chunks. */
@@ -213,9 +213,10 @@ final class Gemm {
     }
 
     /**
-     * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) and then the rows
-     * split (in MR multiples) until there are about four tasks per thread, so that a thread the OS
-     * preempts does not leave the others idle at the end.
+     * Tasks for one row chunk: column blocks of up to NC, narrowed (down to NC_MIN) until there are
+     * about four tasks per thread, so that a thread the OS preempts does not leave the others idle at
+     * the end. Rows are split (in MR multiples) only while there are fewer than two per thread, since
+     * each row block packs B again (dear when B is an im2col).
      */
     private void split(Problem p, PackedA pa, boolean accumulate, Epilogue epilogue) {
       int rows = pa.r1 - pa.r0;
@@ -226,7 +227,8 @@ final class Gemm {
       }
       int width = roundUp(Math.ceilDiv(p.n(), nBlocks), NR);
       nBlocks = Math.ceilDiv(p.n(), width);
-      int mBlocks = Math.clamp(Math.ceilDiv(want, nBlocks), 1, Math.ceilDiv(rows, 4 * MR));
+      int mBlocks = nBlocks >= 2 * threads ? 1
+          : Math.clamp(Math.ceilDiv(want, nBlocks), 1, Math.ceilDiv(rows, 4 * MR));
       int height = roundUp(Math.ceilDiv(rows, mBlocks), MR);
       for (int n0 = 0; n0 < p.n(); n0 += width) {
         for (int m0 = 0; m0 < rows; m0 += height) {

@@ -53,69 +53,124 @@ final class Im2col {
   }
 
   private void packColumns(float[] dst, int k0, int kc, int n0, int cols) {
-    // Columns of a panel split into runs along one output row: a run reads one input row.
-    int[] runStart = new int[NR];
-    int[] runLen = new int[NR];
-    int[] runIy = new int[NR];
-    int[] runIx = new int[NR];
-    int taps = kh * kw;
-    for (int pan = 0; pan * NR < cols; pan++) {
-      int panel = pan * NR * kc;
+    // A panel's columns split into runs along one output row: a run reads one input row.
+    int panels = Math.ceilDiv(cols, NR);
+    int[] runCount = new int[panels];
+    int[] runStart = new int[panels * NR]; // runs of panel p at p*NR.., columns relative to the panel
+    int[] runLen = new int[panels * NR];
+    int[] runIy = new int[panels * NR];
+    int[] runIx = new int[panels * NR];
+    // A full panel in one output row with unit stride reads one contiguous span per kx: columns
+    // [lo, hi) of it lie inside the input row (per panel and kx; lo = -1 marks the other panels).
+    int[] lo = new int[panels * kw];
+    int[] hi = new int[panels * kw];
+    for (int pan = 0; pan < panels; pan++) {
       int valid = Math.min(NR, cols - pan * NR);
-      int runs = 0;
       int q = n0 + pan * NR;
-      for (int t = 0; t < valid; runs++) {
+      int u = pan * NR;
+      for (int t = 0; t < valid; u++) {
         int oy = q / wo;
         int ox = q - oy * wo;
         int len = Math.min(valid - t, wo - ox);
-        runStart[runs] = t;
-        runLen[runs] = len;
-        runIy[runs] = oy * p.strideH() - p.padTop();
-        runIx[runs] = ox * p.strideW() - p.padLeft();
+        runStart[u] = t;
+        runLen[u] = len;
+        runIy[u] = oy * p.strideH() - p.padTop();
+        runIx[u] = ox * p.strideW() - p.padLeft();
         t += len;
         q += len;
       }
-      for (int k = 0; k < kc; k++) {
-        int r = k0 + k;
-        int ci = r / taps;
-        int ky = (r - ci * taps) / kw;
-        int kx = r - ci * taps - ky * kw;
-        int row = panel + k * NR;
-        long channel = base + (long) ci * h * w;
-        for (int u = 0; u < runs; u++) {
-          int d = row + runStart[u];
-          int len = runLen[u];
-          int iy = runIy[u] + ky * p.dilationH();
-          if (iy < 0 || iy >= h) {
-            Arrays.fill(dst, d, d + len, 0f);
-            continue;
-          }
-          long src = channel + (long) iy * w;
-          int ix0 = runIx[u] + kx * p.dilationW();
-          if (p.strideW() == 1) {
-            int lo = Math.clamp(-ix0, 0, len);
-            int hi = Math.clamp(w - ix0, lo, len);
-            if (hi - lo == NR) {
-              long byteOff = (src + ix0) * 4;
-              FloatVector.fromMemorySegment(S, x, byteOff, NATIVE).intoArray(dst, d);
-              FloatVector.fromMemorySegment(S, x, byteOff + V * 4L, NATIVE).intoArray(dst, d + V);
-              continue;
-            }
-            Arrays.fill(dst, d, d + lo, 0f);
-            for (int t = lo; t < hi; t++) {
-              dst[d + t] = x.get(F32, (src + ix0 + t) * 4);
-            }
-            Arrays.fill(dst, d + hi, d + len, 0f);
-          } else {
-            for (int t = 0; t < len; t++) {
-              int ix = ix0 + t * p.strideW();
-              dst[d + t] = ix >= 0 && ix < w ? x.get(F32, (src + ix) * 4) : 0f;
-            }
-          }
-        }
-        if (valid < NR) {
+      runCount[pan] = u - pan * NR;
+      boolean span = runCount[pan] == 1 && valid == NR && p.strideW() == 1;
+      for (int kx = 0; kx < kw; kx++) {
+        int ix0 = runIx[pan * NR] + kx * p.dilationW();
+        lo[pan * kw + kx] = span ? Math.clamp(-ix0, 0, NR) : -1;
+        hi[pan * kw + kx] = span ? Math.clamp(w - ix0, lo[pan * kw + kx], NR) : -1;
+      }
+    }
+    // Rows of B outermost: the panels side by side then read each input row left to right.
+    int taps = kh * kw;
+    int ci = k0 / taps; // (ci, ky, kx) of row k0, then stepped: no division per row
+    int ky = (k0 - ci * taps) / kw;
+    int kx = k0 - ci * taps - ky * kw;
+    for (int k = 0; k < kc; k++) {
+      long channel = base + (long) ci * h * w;
+      int dy = ky * p.dilationH();
+      int dx = kx * p.dilationW();
+      for (int pan = 0; pan < panels; pan++) {
+        int row = pan * NR * kc + k * NR;
+        int first = pan * NR;
+        int l = lo[pan * kw + kx];
+        if (l < 0) {
+          packRuns(dst, row, channel, dy, dx, first, runCount[pan], runStart, runLen, runIy, runIx);
+          int valid = Math.min(NR, cols - pan * NR);
           Arrays.fill(dst, row + valid, row + NR, 0f);
+          continue;
         }
+        int iy = runIy[first] + dy;
+        if (iy < 0 || iy >= h) {
+          Arrays.fill(dst, row, row + NR, 0f);
+          continue;
+        }
+        long at = (channel + (long) iy * w + runIx[first] + dx) * 4; // byte of column 0 (may lie outside)
+        int r = hi[pan * kw + kx];
+        if (l == 0 && r == NR) {
+          FloatVector.fromMemorySegment(S, x, at, NATIVE).intoArray(dst, row);
+          FloatVector.fromMemorySegment(S, x, at + V * 4L, NATIVE).intoArray(dst, row + V);
+        } else {
+          copyInside(dst, row, NR, at, l, r);
+        }
+      }
+      if (++kx == kw) {
+        kx = 0;
+        if (++ky == kh) {
+          ky = 0;
+          ci++;
+        }
+      }
+    }
+  }
+
+  /** dst[d + t] = x at byte {@code at + 4t} for t in [lo, hi), zero for the rest of [0, len). */
+  private void copyInside(float[] dst, int d, int len, long at, int lo, int hi) {
+    Arrays.fill(dst, d, d + lo, 0f);
+    Arrays.fill(dst, d + hi, d + len, 0f);
+    if (hi - lo < V) {
+      for (int t = lo; t < hi; t++) {
+        dst[d + t] = x.get(F32, at + t * 4L);
+      }
+      return;
+    }
+    // Whole vectors from lo, the last one ending exactly at hi (overlapping the one before).
+    for (int t = lo; ; t += V) {
+      int from = Math.min(t, hi - V);
+      FloatVector.fromMemorySegment(S, x, at + from * 4L, NATIVE).intoArray(dst, d + from);
+      if (from == hi - V) {
+        return;
+      }
+    }
+  }
+
+  /** One row of B in any other panel (several output rows, a partial panel, a stride), run by run. */
+  private void packRuns(float[] dst, int row, long channel, int dy, int dx, int first, int runs, int[] runStart,
+      int[] runLen, int[] runIy, int[] runIx) {
+    for (int u = first; u < first + runs; u++) {
+      int d = row + runStart[u];
+      int len = runLen[u];
+      int iy = runIy[u] + dy;
+      if (iy < 0 || iy >= h) {
+        Arrays.fill(dst, d, d + len, 0f);
+        continue;
+      }
+      long src = channel + (long) iy * w;
+      int ix0 = runIx[u] + dx;
+      if (p.strideW() == 1) {
+        int l = Math.clamp(-ix0, 0, len);
+        copyInside(dst, d, len, (src + ix0) * 4, l, Math.clamp(w - ix0, l, len));
+        continue;
+      }
+      for (int t = 0; t < len; t++) {
+        int ix = ix0 + t * p.strideW();
+        dst[d + t] = ix >= 0 && ix < w ? x.get(F32, (src + ix) * 4) : 0f;
       }
     }
   }

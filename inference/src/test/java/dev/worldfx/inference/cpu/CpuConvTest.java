@@ -50,6 +50,7 @@ class CpuConvTest {
       {3, 1, 8, 8, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // one input channel, not grouped
       {1, 4, 5, 5, 4, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1}, // 1x1 with stride: im2col, not pointwise
       {1, 4, 30, 70, 8, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // panels that straddle output rows
+      {1, 3, 4, 6, 5, 1, 1, 1, 1, 0, 0, 0, 0, 2, 3, 1}, // 1x1 with dilation: as a transposed conv, output padding
       {0, 3, 5, 5, 4, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1}}; // empty batch
 
   private static Conv2dParams params(int[] k, int oph, int opw) {

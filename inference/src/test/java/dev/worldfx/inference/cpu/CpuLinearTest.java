@@ -28,10 +28,10 @@ class CpuLinearTest {
     arena.close();
   }
 
-  /** Sizes around the register tile (8 x 32 with 512-bit vectors), the K slice (256) and the column block (512). */
+  /** Sizes around the register tile (8 x 32 with 512-bit vectors), the K slice (512) and the column block (256). */
   private static final int[][] GEMM_SIZES = { // M, N, K
       {1, 1, 1}, {1, 17, 5}, {7, 1, 3}, {8, 32, 16}, {9, 33, 17}, {13, 29, 31}, {16, 64, 256}, {17, 65, 257},
-      {31, 100, 300}, {64, 600, 40}, {100, 37, 513}, {3, 1030, 9}, {257, 48, 20}};
+      {31, 100, 300}, {64, 600, 40}, {100, 37, 513}, {3, 1030, 9}, {257, 48, 20}, {40, 300, 1100}};
 
   @Test
   void gemmMatchesTheReferenceAcrossShapesAndFlags() {
@@ -67,9 +67,9 @@ class CpuLinearTest {
   @Test
   void productIsTheSequentialFmaChainBitForBit() {
     int[][] sizes = { // M, N, K
-        {9, 33, 17}, {17, 70, 700}, // partial tiles; three K slices
+        {9, 33, 17}, {17, 70, 1100}, // partial tiles; three K slices
         {8, 3, 600_000}, // packs to more than the 2^22 floats held at once: K in chunks, C += each
-        {16_400, 5, 3}}; // more rows than one chunk (2^22 / 256)
+        {16_400, 5, 3}}; // more rows than one chunk (2^22 / KC = 8192)
     for (int[] s : sizes) {
       int m = s[0], n = s[1], k = s[2];
       Tensor a = random(arena, rnd, m, k);
