@@ -65,7 +65,7 @@ final class AttentionKernel {
     long mq = layout.mask == null ? 0 : layout.mask[layout.batch.length];
     long mk = layout.mask == null ? 0 : layout.mask[layout.batch.length + 1];
     MemorySegment maskData = cm == null ? out.data() : cm.data();
-    PointwiseParallel.forRange(batches * blocks, (long) ROWS * lk * (d + dv), (w0, w1) -> {
+    CpuThreads.forRange(batches * blocks, (long) ROWS * lk * (d + dv), (w0, w1) -> {
       float[] kt = new float[d * lk];
       float[] scores = new float[GROUP * lk];
       float[] rows = new float[GROUP * dv];

@@ -27,7 +27,7 @@ final class ConvDepthwise {
   static void forward(MemorySegment x, long xOff, MemorySegment w, long wOff, MemorySegment bias, long biasOff,
       ConvGeometry g, MemorySegment y, int threads) {
     int taps = g.kh() * g.kw();
-    GemmPool.forEach(g.n() * g.o(), threads, plane -> {
+    CpuThreads.forEach(g.n() * g.o(), threads, plane -> {
       int o = plane % g.o();
       int c = o / g.og(); // og = output channels per input channel
       long xPlane = xOff + (long) (plane / g.o() * g.c() + c) * g.h() * g.w();
@@ -90,7 +90,7 @@ final class ConvDepthwise {
     Conv2dParams p = g.p();
     int taps = g.kh() * g.kw();
     int og = g.og();
-    GemmPool.forEach(g.n() * g.c(), threads, plane -> {
+    CpuThreads.forEach(g.n() * g.c(), threads, plane -> {
       int n = plane / g.c();
       int c = plane % g.c();
       float[] wk = new float[og * taps];
@@ -151,7 +151,7 @@ final class ConvDepthwise {
       MemorySegment dw, int threads) {
     Conv2dParams p = g.p();
     int taps = g.kh() * g.kw();
-    GemmPool.forEach(g.o(), threads, o -> {
+    CpuThreads.forEach(g.o(), threads, o -> {
       int c = o / g.og();
       for (int ky = 0; ky < g.kh(); ky++) {
         for (int kx = 0; kx < g.kw(); kx++) {

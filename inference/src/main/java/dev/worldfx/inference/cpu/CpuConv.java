@@ -127,12 +127,12 @@ final class CpuConv {
         Gemm.run(problems, threads);
         int image = n;
         int first = oy0;
-        GemmPool.forEach(g.c(), threads, c -> Im2col.col2im(cols, rowLen, c, first, rows, g, dx.data(),
+        CpuThreads.forEach(g.c(), threads, c -> Im2col.col2im(cols, rowLen, c, first, rows, g, dx.data(),
             ((long) image * g.c() + c) * plane));
       }
     }
     if (bc != null) {
-      GemmPool.forEach(g.n() * g.c(), threads, i -> addToRow(dx.data(), (long) i * plane, 0, (int) plane,
+      CpuThreads.forEach(g.n() * g.c(), threads, i -> addToRow(dx.data(), (long) i * plane, 0, (int) plane,
           bc.data().get(F32, (bc.offset() + i % g.c()) * 4)));
     }
     return dx;
@@ -210,6 +210,6 @@ final class CpuConv {
   }
 
   private static int threads(Tensor a, Tensor b, Tensor c, Tensor out) {
-    return GemmPool.threadsFor(a.data(), b.data(), c == null ? out.data() : c.data(), out.data());
+    return CpuThreads.threadsFor(a.data(), b.data(), c == null ? out.data() : c.data(), out.data());
   }
 }

@@ -42,7 +42,7 @@ final class CpuLinear {
         problems.add(new Gemm.Problem(m, n, k, am.asA(), bm.asB(), out.data(), bi * m * n, n, null));
       }
     }
-    Gemm.run(problems, GemmPool.threadsFor(ac.data(), bc.data(), out.data()));
+    Gemm.run(problems, CpuThreads.threadsFor(ac.data(), bc.data(), out.data()));
     return out;
   }
 
@@ -79,7 +79,7 @@ final class CpuLinear {
     Gemm.Problem p = new Gemm.Problem(m, n, s.k(), (transA ? am.transposed() : am).asA(),
         (transB ? bm.transposed() : bm).asB(), out.data(), 0, n, epilogue);
     MemorySegment cSeg = cc == null ? out.data() : cc.data();
-    Gemm.run(p, GemmPool.threadsFor(ac.data(), bc.data(), cSeg, out.data()));
+    Gemm.run(p, CpuThreads.threadsFor(ac.data(), bc.data(), cSeg, out.data()));
     return out;
   }
 

@@ -48,7 +48,7 @@ final class CpuNorm {
     MemorySegment src = in.data();
     MemorySegment dst = out.data();
     long base = in.offset() * 4;
-    PointwiseParallel.forRange(x.dim(0) * (long) c * chunks, CHUNK, (w0, w1) -> {
+    CpuThreads.forRange(x.dim(0) * (long) c * chunks, CHUNK, (w0, w1) -> {
       for (long w = w0; w < w1; w++) {
         long p = w / chunks;
         int ch = (int) (p % c);
@@ -122,7 +122,7 @@ final class CpuNorm {
     // pieces never straddle a run, so each has one run constant
     long pieces = (run + CHUNK - 1) / CHUNK;
     long runs = in.numel() / run;
-    PointwiseParallel.forRange(runs * pieces, CHUNK, (w0, w1) -> {
+    CpuThreads.forRange(runs * pieces, CHUNK, (w0, w1) -> {
       for (long w = w0; w < w1; w++) {
         long r = w / pieces;
         long first = r * run + w % pieces * CHUNK;
@@ -147,7 +147,7 @@ final class CpuNorm {
   private static float[] spanSums(MemorySegment src, long base, long spans, long span, float[] mean) {
     long chunks = chunks(span);
     float[] partial = new float[Math.toIntExact(spans * chunks)];
-    PointwiseParallel.forRange(spans * chunks, CHUNK, (w0, w1) -> {
+    CpuThreads.forRange(spans * chunks, CHUNK, (w0, w1) -> {
       float[] lanes = new float[4 * L];
       for (long w = w0; w < w1; w++) {
         long sp = w / chunks;

@@ -53,7 +53,7 @@ final class CpuPointwise {
       case RELU, LEAKY_RELU, NEG, ABS, IDENTITY, SQRT -> 1;
       default -> 16;
     };
-    PointwiseParallel.forRange(chunks(in.numel()), cost * CHUNK, (c0, c1) -> {
+    CpuThreads.forRange(chunks(in.numel()), cost * CHUNK, (c0, c1) -> {
       float[] v = new float[CHUNK];
       float[] t = new float[CHUNK];
       float[] u = new float[CHUNK];
@@ -118,7 +118,7 @@ final class CpuPointwise {
     long len = plan.rowLength;
     long total = out.numel();
     // chunks of the flat output: a chunk may start mid-row and span rows
-    PointwiseParallel.forRange(chunks(total), op == Ops.Binary.POW ? 16 * CHUNK : CHUNK, (c0, c1) -> {
+    CpuThreads.forRange(chunks(total), op == Ops.Binary.POW ? 16 * CHUNK : CHUNK, (c0, c1) -> {
       for (long c = c0; c < c1; c++) {
         long end = Math.min(total, (c + 1) * CHUNK);
         for (long i = c * CHUNK; i < end; ) {
@@ -243,7 +243,7 @@ final class CpuPointwise {
     long base = x.offset() * 4;
     long chunks = chunks(n);
     float[] partial = new float[Math.toIntExact(outer * chunks)];
-    PointwiseParallel.forRange(outer * chunks, CHUNK, (w0, w1) -> {
+    CpuThreads.forRange(outer * chunks, CHUNK, (w0, w1) -> {
       float[] lanes = new float[4 * L];
       for (long w = w0; w < w1; w++) {
         long start = w % chunks * CHUNK;
@@ -315,7 +315,7 @@ final class CpuPointwise {
     MemorySegment dst = out.data();
     long base = x.offset() * 4;
     long blocks = (inner + COLUMNS - 1) / COLUMNS;
-    PointwiseParallel.forRange(outer * blocks, n * COLUMNS, (w0, w1) -> {
+    CpuThreads.forRange(outer * blocks, n * COLUMNS, (w0, w1) -> {
       for (long w = w0; w < w1; w++) {
         long o = w / blocks;
         long c = w % blocks * COLUMNS;
@@ -390,7 +390,7 @@ final class CpuPointwise {
       return out;
     }
     if (inner == 1) {
-      PointwiseParallel.forRange(outer, 16 * n, (o0, o1) -> {
+      CpuThreads.forRange(outer, 16 * n, (o0, o1) -> {
         SoftmaxScratch s = new SoftmaxScratch();
         for (long o = o0; o < o1; o++) {
           softmaxRow(src, base + o * n * 4, dst, o * n * 4, n, s);
@@ -399,7 +399,7 @@ final class CpuPointwise {
       return out;
     }
     long blocks = (inner + COLUMNS - 1) / COLUMNS;
-    PointwiseParallel.forRange(outer * blocks, 16 * n * COLUMNS, (w0, w1) -> {
+    CpuThreads.forRange(outer * blocks, 16 * n * COLUMNS, (w0, w1) -> {
       SoftmaxScratch s = new SoftmaxScratch();
       for (long w = w0; w < w1; w++) {
         long o = w / blocks;

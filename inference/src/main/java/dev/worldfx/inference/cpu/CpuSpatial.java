@@ -11,7 +11,7 @@ import java.util.List;
  * {@link GridSampleKernel}, the data-movement ops in {@link SpatialCopy}. Every case is covered.
  */
 final class CpuSpatial {
-  private static final int THREADS = SpatialParallel.DEFAULT_THREADS;
+  private static final int THREADS = CpuThreads.THREADS;
 
   private CpuSpatial() {}
 

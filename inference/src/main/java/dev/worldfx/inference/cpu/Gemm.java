@@ -259,7 +259,7 @@ final class Gemm {
         }
       }
       int jobs = packJobs.size();
-      GemmPool.forEach(jobs + tasks.size(), threads, j -> {
+      CpuThreads.forEach(jobs + tasks.size(), threads, j -> {
         if (j < jobs) {
           packed.get(packJobs.get(j)[0]).pack(packJobs.get(j)[1]);
           return;

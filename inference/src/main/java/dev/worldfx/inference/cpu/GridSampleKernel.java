@@ -43,8 +43,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    int usable = SpatialParallel.threadsFor(threads, in.data(), g.data(), out.data());
-    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
+    int usable = CpuThreads.threadsFor(threads, in.data(), g.data(), out.data());
+    CpuThreads.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(wo, mode);
@@ -86,8 +86,8 @@ final class GridSampleKernel {
       return out;
     }
     int blocks = (h + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    int usable = SpatialParallel.threadsFor(threads, in.data(), f.data(), out.data());
-    SpatialParallel.forEach(s[0] * blocks, usable, task -> {
+    int usable = CpuThreads.threadsFor(threads, in.data(), f.data(), out.data());
+    CpuThreads.forEach(s[0] * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Row row = new Row(w, Ops.GridMode.BILINEAR);
@@ -295,9 +295,9 @@ final class GridSampleKernel {
     MemorySegment gd = g.data();
     MemorySegment god = go.data();
 
-    int usable = SpatialParallel.threadsFor(threads, ind, gd, god, dx.data(), dgrid.data());
+    int usable = CpuThreads.threadsFor(threads, ind, gd, god, dx.data(), dgrid.data());
     int blocks = (ho + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
+    CpuThreads.forEach(ho == 0 ? 0 : n * blocks, usable, task -> {
       int b = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       Corners k = new Corners();
@@ -342,7 +342,7 @@ final class GridSampleKernel {
     });
 
     int cblocks = (c + CHANNELS_PER_TASK - 1) / CHANNELS_PER_TASK;
-    SpatialParallel.forEach(n * cblocks, usable, task -> {
+    CpuThreads.forEach(n * cblocks, usable, task -> {
       int b = task / cblocks;
       int c0 = task % cblocks * CHANNELS_PER_TASK;
       int c1 = Math.min(c, c0 + CHANNELS_PER_TASK);

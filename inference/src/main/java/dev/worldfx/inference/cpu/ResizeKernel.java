@@ -38,7 +38,7 @@ final class ResizeKernel {
     AxisTaps rows = AxisTaps.of(ResizeTaps.of(mode, coord, nearest, cubicA, scaleH, h, outH));
     AxisTaps cols = AxisTaps.of(ResizeTaps.of(mode, coord, nearest, cubicA, scaleW, w, outW));
     int blocks = (outH + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    SpatialParallel.forEach(planes * blocks, SpatialParallel.threadsFor(threads, in.data(), out.data()), task -> {
+    CpuThreads.forEach(planes * blocks, CpuThreads.threadsFor(threads, in.data(), out.data()), task -> {
       int p = task / blocks;
       int y0 = task % blocks * ROWS_PER_TASK;
       resizeRows(in, out, p, y0, Math.min(outH, y0 + ROWS_PER_TASK), rows, cols);

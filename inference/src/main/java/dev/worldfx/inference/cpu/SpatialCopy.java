@@ -189,7 +189,7 @@ final class SpatialCopy {
     long runsPerTask = pieces > 1 ? 1 : Math.max(1, CHUNK / run);
     int tasks = Math.toIntExact(pieces > 1 ? runs * pieces : (runs + runsPerTask - 1) / runsPerTask);
     long totalRuns = runs;
-    SpatialParallel.forEach(tasks, SpatialParallel.threadsFor(threads, src, dst), t -> {
+    CpuThreads.forEach(tasks, CpuThreads.threadsFor(threads, src, dst), t -> {
       long first = pieces > 1 ? t / pieces : t * runsPerTask;
       long end = Math.min(totalRuns, first + runsPerTask);
       long[] idx = new long[dims];

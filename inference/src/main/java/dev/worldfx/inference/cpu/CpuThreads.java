@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
  * and OpenBLAS do (for far longer): a model runs op after op, and waking a parked thread costs tens
  * of microseconds on an idle machine and milliseconds on a busy one, more than a whole small product.
  */
-final class GemmPool {
+final class CpuThreads {
   static final int THREADS = Runtime.getRuntime().availableProcessors();
   private static final long SPIN_NANOS = 2_000_000;
 
@@ -32,7 +32,7 @@ final class GemmPool {
     }
   }
 
-  private GemmPool() {}
+  private CpuThreads() {}
 
   /**
    * The thread count to use with these segments: 1 if any of them is confined to this thread
@@ -45,6 +45,39 @@ final class GemmPool {
       }
     }
     return THREADS;
+  }
+
+  /** {@code wanted}, or 1 if any segment is confined to this thread. */
+  static int threadsFor(int wanted, MemorySegment... segments) {
+    return threadsFor(segments) == 1 ? 1 : wanted;
+  }
+
+  /** Rows of index work [from, to) for {@link #forRange}. */
+  @FunctionalInterface
+  interface Range {
+    void run(long from, long to);
+  }
+
+  /** Element operations below which a task costs more to schedule than it saves. */
+  private static final long MIN_TASK_WORK = 1 << 15;
+  /** Tasks per thread, so that a slow thread does not hold the others up. */
+  private static final int TASKS_PER_THREAD = 4;
+
+  /**
+   * Runs {@code body} over [0, n) split into contiguous ranges; {@code workPerIndex} is the rough cost
+   * of one index in element operations, {@code memory} the segments the body touches. Each index is
+   * in exactly one range, so the split never changes results.
+   */
+  static void forRange(long n, long workPerIndex, Range body, MemorySegment... memory) {
+    long perTask = Math.max(1, MIN_TASK_WORK / Math.max(1, workPerIndex));
+    int tasks = (int) Math.min(n / perTask, (long) THREADS * TASKS_PER_THREAD);
+    if (tasks <= 1 || threadsFor(memory) == 1) {
+      if (n > 0) {
+        body.run(0, n);
+      }
+      return;
+    }
+    forEach(tasks, THREADS, t -> body.run(n * t / tasks, n * (t + 1) / tasks));
   }
 
   /** Runs {@code body} for 0 .. tasks-1 on up to {@code threads} threads; rethrows the first failure. */
