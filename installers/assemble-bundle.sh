@@ -32,6 +32,14 @@ cp -a "$RUNTIME" "$STAGE/Contents/Resources/runtime"
 rm -f "$STAGE/Contents/Resources/runtime/.modules"
 # Icons: hosts look for Contents/Resources/<plugin id>.png (and .svg).
 cp "$HERE"/src/icons/*.png "$HERE"/src/icons/*.svg "$STAGE/Contents/Resources/"
+# Shipped models, converted from their public releases (ESRGAN-slim from npm). Without npm or
+# network the bundle is built without them, with a warning; the release tarball refuses that.
+if PKG="$("$HERE/../inference/fetch-test-models.sh" 2>"$TARGET/fetch-models.log")"; then
+  "$JDK/bin/java" --add-modules jdk.incubator.vector -cp "$STAGE/Contents/Resources/lib/*" \
+    dev.worldfx.inference.models.ShippedModels "$PKG" "$STAGE/Contents/Resources/models"
+else
+  echo "warning: models not fetched ($(tail -1 "$TARGET/fetch-models.log")); bundle built without shipped models" >&2
+fi
 COMMIT="$(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 printf 'WorldFX %s (commit %s)\n' "$VERSION" "$COMMIT" > "$STAGE/Contents/Resources/VERSION"
 # The installer replaces a bundle only when this marker says it is ours.

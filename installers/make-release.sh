@@ -20,6 +20,10 @@ if [[ ! -x "$CLI_RUNTIME/bin/java" || "$(cat "$CLI_RUNTIME/.modules" 2>/dev/null
   echo "$CLI_MODULES" > "$CLI_RUNTIME/.modules"
 fi
 
+if [[ ! -f "$TARGET/WorldFX.ofx.bundle/Contents/Resources/models/models.json" ]]; then
+  echo "make-release: the bundle has no shipped models (see $TARGET/fetch-models.log)" >&2
+  exit 1
+fi
 rm -rf "$OUT"
 mkdir -p "$STAGE/bin" "$STAGE/lib"
 cp -a "$TARGET/WorldFX.ofx.bundle" "$STAGE/"

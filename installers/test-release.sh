@@ -26,5 +26,8 @@ check test-host-renders-through-extracted-bundle renders
 check install-from-release bare "$REL/bin/worldfx" install --path "$TMP/Plugins"
 check uninstall-from-release bare "$REL/bin/worldfx" uninstall --path "$TMP/Plugins"
 check licences-shipped licences
+models() { for s in 2 3 4 8; do grep -q "esrgan-slim-x$s" "$REL/WorldFX.ofx.bundle/Contents/Resources/models/models.json" \
+  && test -s "$REL/WorldFX.ofx.bundle/Contents/Resources/models/esrgan-slim-x$s.safetensors" || return 1; done; }
+check models-shipped models
 echo "release: $pass passed, $fail failed"
 [[ $fail -eq 0 ]]

@@ -38,6 +38,10 @@ final class PngWriter {
       if (!ImageIO.write(img, "png", tmp.toFile())) {
         throw new IOException("no PNG writer in this Java runtime");
       }
+      // Temp files are owner-only; a rendered frame is an ordinary file others may read.
+      if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+      }
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);

@@ -28,6 +28,7 @@ final class AtomicFiles {
         body.writeTo(channel);
         channel.force(true);
       }
+      keepOrOpenPermissions(tmp, target);
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       moved = true;
     } finally {
@@ -35,6 +36,20 @@ final class AtomicFiles {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  /**
+   * Temp files are created owner-only (0600); the file they become keeps the permissions of the
+   * file it replaces, or gets rw-r--r-- like an ordinary new file, so that models installed
+   * system-wide stay readable by every user.
+   */
+  static void keepOrOpenPermissions(Path tmp, Path target) throws IOException {
+    if (!Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
+      return;
+    }
+    Files.setPosixFilePermissions(tmp, Files.exists(target)
+        ? Files.getPosixFilePermissions(target)
+        : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
   }
 
   /** Writes all of {@code bytes}; FileChannel.write may write less than asked. */
