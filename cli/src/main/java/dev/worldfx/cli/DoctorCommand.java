@@ -1,5 +1,6 @@
 package dev.worldfx.cli;
 
+import dev.worldfx.inference.io.ModelRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +26,14 @@ final class DoctorCommand implements Callable<Integer> {
     out.println("Bundle:      " + bundle.toAbsolutePath() + (Files.isRegularFile(ofx) ? " (built)" : " (not built: ./worldfx build)"));
     Path runtime = bundle.resolve("Contents/Resources/runtime/lib/server/libjvm.so");
     out.println("  runtime:   " + (Files.isRegularFile(runtime) ? "present" : "missing"));
+    Path models = bundle.resolve("Contents/Resources/models");
+    try {
+      List<ModelRegistry.Entry> entries = Files.isDirectory(models) ? ModelRegistry.open(models).entries() : List.of();
+      out.println("  models:    " + (entries.isEmpty() ? "none shipped" : entries.size() + " shipped ("
+          + entries.stream().map(ModelRegistry.Entry::name).toList() + ")"));
+    } catch (java.io.IOException e) {
+      out.println("  models:    unreadable: " + e.getMessage());
+    }
     List<String> folders = new ArrayList<>(List.of("/usr/OFX/Plugins", "/usr/local/OFX/Plugins"));
     String path = System.getenv("OFX_PLUGIN_PATH");
     if (path != null) {
