@@ -180,9 +180,10 @@ final class InpaintCommand implements Callable<Integer> {
   }
 
   /**
-   * The matte as a one-channel float frame: luminance times alpha. Grey pixels take their
-   * value as is, so a 0 or 1 in the file is exactly 0 or 1 here (the node copies the source
-   * bit for bit only where the matte is exactly 0).
+   * The matte as a one-channel float frame: Rec. 709 luminance times alpha. Summed in double,
+   * a grey pixel's luminance is its own value exactly (tested for every 16-bit level), so a 0
+   * or 1 in the file is exactly 0 or 1 here: the node copies the source bit for bit only where
+   * the matte is exactly 0.
    */
   static FrameView matteOf(Arena arena, FrameView image) {
     RectI b = image.bounds();
@@ -192,7 +193,7 @@ final class InpaintCommand implements Callable<Integer> {
         float r = image.sample(x, y, 0);
         float g = image.sample(x, y, 1);
         float bl = image.sample(x, y, 2);
-        float luminance = r == g && g == bl ? r : (float) (0.2126 * r + 0.7152 * g + 0.0722 * bl);
+        float luminance = (float) (0.2126 * r + 0.7152 * g + 0.0722 * bl);
         m.store(x, y, 0, luminance * image.alpha(x, y));
       }
     }
