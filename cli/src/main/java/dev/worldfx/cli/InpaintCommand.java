@@ -50,7 +50,8 @@ import picocli.CommandLine.Spec;
             + "A matte that is black in every frame is refused: there is nothing to remove."},
     footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing, mismatched or unreadable frames; empty matte).",
         "", "Example:",
-        "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png --output OUT/%%04d.png --report report.json"})
+        "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png \\",
+        "      --output OUT/%%04d.png --quality final --seed 7 --report report.json"})
 final class InpaintCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATTERN", description = "Source frames, e.g. IN/%%04d.png.")
   String input;
@@ -148,8 +149,8 @@ final class InpaintCommand implements Callable<Integer> {
     }
     List<Integer> missing = numbers.stream().filter(n -> !mattes.contains(n)).toList();
     if (!missing.isEmpty()) {
-      throw new IllegalArgumentException("missing matte frames " + ImageSequence.describe(missing) + ": every input frame needs "
-          + "a matte with the same number (" + mt.file(missing.getFirst()) + " does not exist)");
+      throw new IllegalArgumentException("missing matte for input frames " + ImageSequence.describe(missing)
+          + ": every input frame needs a matte with the same number (" + mt.file(missing.getFirst()) + " does not exist)");
     }
     RectI bounds = PngReader.bounds(in.file(numbers.getFirst()));
     for (int n : numbers) {

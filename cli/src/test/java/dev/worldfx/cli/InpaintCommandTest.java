@@ -78,7 +78,7 @@ class InpaintCommandTest {
     writeShot(List.of(1, 2, 3, 4), PixelDepth.BYTE);
     Files.delete(tmp.resolve("MATTE/0002.png"));
     Files.delete(tmp.resolve("MATTE/0003.png"));
-    assertInputError("missing matte frames 2-3");
+    assertInputError("missing matte for input frames 2-3");
   }
 
   @Test
