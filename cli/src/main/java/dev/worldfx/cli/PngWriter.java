@@ -1,7 +1,12 @@
 package dev.worldfx.cli;
 
 import dev.worldfx.nodes.FrameView;
+import java.awt.Transparency;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.WritableRaster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,35 +14,66 @@ import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
- * Writes 8-bit RGBA PNGs, top row first (FrameView y = 0 is the bottom row, as in OFX).
- * Written to a temp file and renamed, so a killed run never leaves half a PNG.
- * 16-bit PNG and EXR come with the image I/O work of the CLI issue.
+ * Writes RGBA PNGs at 8 or 16 bits per channel, top row first (FrameView y = 0 is the bottom
+ * row, as in OFX). Values are clamped to [0,1] and rounded half up, so an 8-bit frame written
+ * at 8 bits, or a 16-bit frame at 16 bits, is stored exactly. A one-channel (Alpha) frame is
+ * written as opaque grey. Files are written to a temp file and renamed, so a killed run never
+ * leaves half a PNG. EXR comes with the image I/O work of the CLI issue.
  */
 final class PngWriter {
   private PngWriter() {}
 
+  interface TempWriter {
+    void writeTo(Path tmp) throws IOException;
+  }
+
+  /** An 8-bit PNG. */
   static void write(FrameView frame, Path file) throws IOException {
+    write(frame, file, 8);
+  }
+
+  /** A PNG with {@code bitsPerChannel} = 8 or 16. */
+  static void write(FrameView frame, Path file, int bitsPerChannel) throws IOException {
+    if (bitsPerChannel != 8 && bitsPerChannel != 16) {
+      throw new IllegalArgumentException("PNG frames are written at 8 or 16 bits per channel, not " + bitsPerChannel);
+    }
     int w = frame.bounds().width();
     int h = frame.bounds().height();
-    BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
+    ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), true, false,
+        Transparency.TRANSLUCENT, bitsPerChannel == 8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_USHORT);
+    BufferedImage img = new BufferedImage(model, model.createCompatibleWritableRaster(w, h), false, null);
+    WritableRaster raster = img.getRaster();
+    int max = (1 << bitsPerChannel) - 1;
+    boolean single = frame.components().channels() == 1;
+    int[] rgba = new int[4];
     for (int row = 0; row < h; row++) {
       int y = frame.bounds().y2() - 1 - row;
       for (int col = 0; col < w; col++) {
         int x = frame.bounds().x1() + col;
-        int a = frame.components().channels() == 1 ? 255 : to8(frame.alpha(x, y));
-        int r = to8(frame.sample(x, y, 0));
-        int g = frame.components().channels() == 1 ? r : to8(frame.sample(x, y, 1));
-        int b = frame.components().channels() == 1 ? r : to8(frame.sample(x, y, 2));
-        img.setRGB(col, row, a << 24 | r << 16 | g << 8 | b);
+        for (int c = 0; c < 3; c++) {
+          rgba[c] = quantise(frame.sample(x, y, single ? 0 : c), max);
+        }
+        rgba[3] = single ? max : quantise(frame.alpha(x, y), max);
+        raster.setPixel(col, row, rgba);
       }
     }
+    replaceAtomically(file, tmp -> {
+      if (!ImageIO.write(img, "png", tmp.toFile())) {
+        throw new IOException("no PNG writer in this Java runtime");
+      }
+    });
+  }
+
+  /**
+   * Lets {@code body} write a temp file next to {@code file}, then renames it over {@code file}:
+   * readers see the old file or the whole new one, never a part. Shared with the CLI's reports.
+   */
+  static void replaceAtomically(Path file, TempWriter body) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
     try {
-      if (!ImageIO.write(img, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer in this Java runtime");
-      }
+      body.writeTo(tmp);
       // Temp files are owner-only; a rendered frame is an ordinary file others may read.
       if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -48,7 +84,8 @@ final class PngWriter {
     }
   }
 
-  private static int to8(float v) {
-    return (int) Math.floor(FrameView.clamp01(v) * 255f + 0.5f);
+  /** Same rounding as FrameView.store, so stored 8/16-bit values come back unchanged. */
+  private static int quantise(float v, int max) {
+    return (int) Math.floor(FrameView.clamp01(v) * max + 0.5f);
   }
 }

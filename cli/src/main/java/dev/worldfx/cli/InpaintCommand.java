@@ -1,0 +1,268 @@
+package dev.worldfx.cli;
+
+import dev.worldfx.nodes.ClipSpec;
+import dev.worldfx.nodes.Components;
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.Node;
+import dev.worldfx.nodes.NodeContext;
+import dev.worldfx.nodes.NodeRegistry;
+import dev.worldfx.nodes.PixelDepth;
+import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.inpaint.InpaintNode;
+import dev.worldfx.nodes.inpaint.InpaintParams;
+import dev.worldfx.nodes.local.InMemoryShot;
+import dev.worldfx.nodes.local.LocalRenderContext;
+import dev.worldfx.nodes.local.SpecParamValues;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs the Inpaint node (General context: Source + Mask clips) over a PNG sequence.
+ * Everything that can be checked before rendering is (frames, matte numbers, sizes, an empty
+ * matte), so a bad shot fails before any output is written. Frames then stream one at a time,
+ * each in its own arena: this build's node reads only frame t, so each render is handed a
+ * one-frame shot and memory stays at a few frames whatever the shot length.
+ */
+@Command(name = "inpaint", mixinStandardHelpOptions = true,
+    description = {"Remove what a matte marks from every frame of a PNG sequence with the Inpaint node.",
+        "Patterns hold one frame-number field: %%04d, %%d or #### (one digit per #).",
+        "Every frame that exists in the --input pattern's range is processed (gaps are reported and skipped); "
+            + "each needs a --matte frame with the same number and size. Outputs get the input's numbers and bit depth "
+            + "(8 or 16 bits per channel).",
+        "Matte: white (1.0) = remove. The matte value is the matte image's Rec. 709 luminance times its alpha, so a "
+            + "grey or RGB matte works as is, and so does an RGBA matte whose alpha holds the shape over white. "
+            + "A matte that is black in every frame is refused: there is nothing to remove."},
+    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing, mismatched or unreadable frames; empty matte).",
+        "", "Example:",
+        "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png \\",
+        "      --output OUT/%%04d.png --quality final --seed 7 --report report.json"})
+final class InpaintCommand implements Callable<Integer> {
+  @Option(names = "--input", required = true, paramLabel = "PATTERN", description = "Source frames, e.g. IN/%%04d.png.")
+  String input;
+
+  @Option(names = "--matte", required = true, paramLabel = "PATTERN", description = "Matte frames, e.g. MATTE/%%04d.png.")
+  String matte;
+
+  @Option(names = "--output", required = true, paramLabel = "PATTERN", description = "Output frames, e.g. OUT/%%04d.png.")
+  String output;
+
+  @Option(names = "--quality", paramLabel = "draft|final", defaultValue = "draft",
+      description = "draft shows a usable result quickly; final refines it (default: ${DEFAULT-VALUE}).")
+  String quality;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Same seed and inputs, same pixels (default: ${DEFAULT-VALUE}).")
+  int seed;
+
+  @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report (frames, timings, settings).")
+  Path report;
+
+  @Spec
+  CommandSpec spec;
+
+  private final NodeRegistry nodes;
+
+  @Inject
+  InpaintCommand(NodeRegistry nodes) {
+    this.nodes = nodes;
+  }
+
+  private record FrameResult(int number, int bits, double seconds) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Node node = nodes.byId(InpaintNode.ID);
+    SpecParamValues values = usage(() -> new SpecParamValues(node.descriptor(), NodeContext.GENERAL, Map.of(
+        InpaintParams.MATTE_SOURCE.name(), Integer.toString(InpaintParams.MATTE_MASK_CLIP),
+        InpaintParams.QUALITY.name(), quality,
+        InpaintParams.SEED.name(), Integer.toString(seed))));
+    ImageSequence in = usage(() -> ImageSequence.parse(input));
+    ImageSequence mt = usage(() -> ImageSequence.parse(matte));
+    ImageSequence out = usage(() -> ImageSequence.parse(output));
+
+    List<Integer> numbers = in.existingNumbers();
+    RectI bounds = checkShot(in, mt, out, numbers);
+    PrintWriter err = spec.commandLine().getErr();
+    List<ImageSequence.Gap> gaps = ImageSequence.gaps(numbers);
+    if (!gaps.isEmpty()) {
+      err.printf("inpaint: %s has gaps, skipped: %s%n", in,
+          gaps.stream().map(ImageSequence.Gap::toString).collect(java.util.stream.Collectors.joining(", ")));
+    }
+
+    List<FrameResult> results = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int n : numbers) {
+      long t0 = System.nanoTime();
+      int bits;
+      try (Arena arena = Arena.ofConfined()) {
+        FrameView source = PngReader.read(arena, in.file(n));
+        FrameView mask = matteOf(arena, PngReader.read(arena, mt.file(n)));
+        FrameView result = FrameView.allocate(arena, bounds, source.depth(), Components.RGBA);
+        InMemoryShot shot = new InMemoryShot(n).with(ClipSpec.SOURCE, List.of(source)).with(ClipSpec.MASK, List.of(mask));
+        node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot), result);
+        bits = source.depth() == PixelDepth.SHORT ? 16 : 8;
+        PngWriter.write(result, out.file(n), bits);
+      }
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      results.add(new FrameResult(n, bits, seconds));
+      err.printf(Locale.ROOT, "inpaint: frame %d (%d/%d) %.3f s%n", n, results.size(), numbers.size(), seconds);
+      err.flush();
+    }
+    double total = (System.nanoTime() - start) / 1e9;
+    if (report != null) {
+      String json = reportJson(node, in, mt, out, bounds, gaps, results, total);
+      PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
+    }
+    spec.commandLine().getOut().printf(Locale.ROOT, "worldfx inpaint: wrote %d frames to %s in %.2f s%n",
+        results.size(), out, total);
+    return Main.EXIT_OK;
+  }
+
+  /**
+   * Checks the whole shot before anything is written: input frames exist, each has a matte of
+   * the same size, outputs do not overwrite inputs, and some matte frame is not all black.
+   * Only file headers are read, plus matte frames up to the first non-black one.
+   */
+  private static RectI checkShot(ImageSequence in, ImageSequence mt, ImageSequence out, List<Integer> numbers)
+      throws IOException {
+    if (numbers.isEmpty()) {
+      throw new IllegalArgumentException("no input frames: no file in " + in.folder() + " matches " + in);
+    }
+    Set<Integer> mattes = new HashSet<>(mt.existingNumbers());
+    if (mattes.isEmpty()) {
+      throw new IllegalArgumentException("empty matte sequence: no file in " + mt.folder() + " matches " + mt);
+    }
+    List<Integer> missing = numbers.stream().filter(n -> !mattes.contains(n)).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalArgumentException("missing matte for input frames " + ImageSequence.describe(missing)
+          + ": every input frame needs a matte with the same number (" + mt.file(missing.getFirst()) + " does not exist)");
+    }
+    RectI bounds = PngReader.bounds(in.file(numbers.getFirst()));
+    for (int n : numbers) {
+      Path target = out.file(n).toAbsolutePath().normalize();
+      if (target.equals(in.file(n).toAbsolutePath().normalize()) || target.equals(mt.file(n).toAbsolutePath().normalize())) {
+        throw new IllegalArgumentException("--output " + out + " would overwrite " + target + "; write somewhere else");
+      }
+      requireSize(bounds, in.file(numbers.getFirst()), in.file(n));
+      requireSize(bounds, in.file(numbers.getFirst()), mt.file(n));
+    }
+    for (int n : numbers) {
+      try (Arena arena = Arena.ofConfined()) {
+        FrameView m = matteOf(arena, PngReader.read(arena, mt.file(n)));
+        if (!isBlack(m)) {
+          return bounds;
+        }
+      }
+    }
+    throw new IllegalArgumentException("empty matte: every frame of " + mt + " is black, so there is nothing to remove");
+  }
+
+  private static void requireSize(RectI expected, Path reference, Path file) throws IOException {
+    RectI b = PngReader.bounds(file);
+    if (!b.equals(expected)) {
+      throw new IllegalArgumentException("size mismatch: " + file + " is " + b.width() + "x" + b.height() + " but "
+          + reference + " is " + expected.width() + "x" + expected.height() + "; every frame of a shot has one size");
+    }
+  }
+
+  /**
+   * The matte as a one-channel float frame: Rec. 709 luminance times alpha. Summed in double,
+   * a grey pixel's luminance is its own value exactly (tested for every 16-bit level), so a 0
+   * or 1 in the file is exactly 0 or 1 here: the node copies the source bit for bit only where
+   * the matte is exactly 0.
+   */
+  static FrameView matteOf(Arena arena, FrameView image) {
+    RectI b = image.bounds();
+    FrameView m = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.ALPHA);
+    for (int y = b.y1(); y < b.y2(); y++) {
+      for (int x = b.x1(); x < b.x2(); x++) {
+        float r = image.sample(x, y, 0);
+        float g = image.sample(x, y, 1);
+        float bl = image.sample(x, y, 2);
+        float luminance = (float) (0.2126 * r + 0.7152 * g + 0.0722 * bl);
+        m.store(x, y, 0, luminance * image.alpha(x, y));
+      }
+    }
+    return m;
+  }
+
+  private static boolean isBlack(FrameView matte) {
+    RectI b = matte.bounds();
+    for (int y = b.y1(); y < b.y2(); y++) {
+      for (int x = b.x1(); x < b.x2(); x++) {
+        if (matte.sample(x, y, 0) > 0f) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  private String reportJson(Node node, ImageSequence in, ImageSequence mt, ImageSequence out, RectI bounds,
+                            List<ImageSequence.Gap> gaps, List<FrameResult> results, double totalSeconds) {
+    StringBuilder s = new StringBuilder("{\n");
+    s.append("  \"command\": \"inpaint\",\n");
+    s.append("  \"node\": ").append(quote(node.descriptor().id())).append(",\n");
+    s.append("  \"nodeVersion\": \"").append(node.descriptor().versionMajor()).append('.')
+        .append(node.descriptor().versionMinor()).append("\",\n");
+    s.append("  \"algorithm\": ").append(quote(node.descriptor().description())).append(",\n");
+    s.append("  \"input\": ").append(quote(in.pattern())).append(",\n");
+    s.append("  \"matte\": ").append(quote(mt.pattern())).append(",\n");
+    s.append("  \"output\": ").append(quote(out.pattern())).append(",\n");
+    s.append("  \"quality\": ").append(quote(quality.toLowerCase(Locale.ROOT))).append(",\n");
+    s.append("  \"seed\": ").append(seed).append(",\n");
+    s.append("  \"width\": ").append(bounds.width()).append(",\n");
+    s.append("  \"height\": ").append(bounds.height()).append(",\n");
+    s.append("  \"frameCount\": ").append(results.size()).append(",\n");
+    s.append("  \"gaps\": [");
+    for (int i = 0; i < gaps.size(); i++) {
+      s.append(i == 0 ? "" : ", ").append("{\"first\": ").append(gaps.get(i).first())
+          .append(", \"last\": ").append(gaps.get(i).last()).append('}');
+    }
+    s.append("],\n  \"frames\": [\n");
+    for (int i = 0; i < results.size(); i++) {
+      FrameResult r = results.get(i);
+      s.append(String.format(Locale.ROOT, "    {\"number\": %d, \"output\": %s, \"bitsPerChannel\": %d, \"seconds\": %.6f}%s%n",
+          r.number(), quote(out.file(r.number()).toString()), r.bits(), r.seconds(), i + 1 < results.size() ? "," : ""));
+    }
+    s.append(String.format(Locale.ROOT, "  ],%n  \"totalSeconds\": %.6f%n}%n", totalSeconds));
+    return s.toString();
+  }
+
+  private static String quote(String text) {
+    StringBuilder s = new StringBuilder("\"");
+    for (char c : text.toCharArray()) {
+      switch (c) {
+        case '"' -> s.append("\\\"");
+        case '\\' -> s.append("\\\\");
+        case '\n' -> s.append("\\n");
+        default -> s.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+      }
+    }
+    return s.append('"').toString();
+  }
+
+  /** A malformed option value is a usage error (exit 2), not an input error. */
+  private <T> T usage(java.util.function.Supplier<T> parse) {
+    try {
+      return parse.get();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+  }
+}
