@@ -67,6 +67,15 @@ final class SyntheticTexture {
     return p;
   }
 
+  /** The same texture seen with another exposure: what a pixel propagated from another frame looks like. */
+  static ImagePlanes exposed(ImagePlanes truth) {
+    float[] d = truth.data().clone();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = 0.8f * d[i] + 0.15f;
+    }
+    return new ImagePlanes(truth.channels(), truth.height(), truth.width(), d);
+  }
+
   /** PSNR over hole pixels, peak 1.0. */
   static double psnrInHole(ImagePlanes result, ImagePlanes truth, HoleMask hole) {
     double se = 0;
