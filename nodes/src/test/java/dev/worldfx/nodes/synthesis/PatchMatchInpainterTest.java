@@ -95,6 +95,16 @@ class PatchMatchInpainterTest {
   }
 
   @Test
+  void holeOnTheImageBorderIsFilled() {
+    HoleMask corner = SyntheticTexture.rectangle(H, W, 0, 0, 30); // touches two image edges
+    ImagePlanes input = SyntheticTexture.punched(TRUTH, corner);
+    double flat = SyntheticTexture.psnrInHole(ReferenceFills.flat(input, corner), TRUTH, corner);
+    double draft = SyntheticTexture.psnrInHole(DRAFT.fill(input, corner, 9), TRUTH, corner);
+    System.out.printf("corner hole: flat %.2f dB, PatchMatch draft %.2f dB%n", flat, draft);
+    assertTrue(draft >= flat + 8, draft + " vs " + flat);
+  }
+
+  @Test
   void emptyHoleIsACopy() {
     ImagePlanes out = DRAFT.fill(TRUTH, new HoleMask(H, W, new boolean[H * W]), 1);
     assertArrayEquals(TRUTH.data(), out.data());
