@@ -1,0 +1,30 @@
+package dev.worldfx.nodes.flow;
+
+import java.util.stream.IntStream;
+
+/**
+ * Splits per-pixel passes over image rows into bands run on the common fork-join pool. Every row belongs to exactly
+ * one band and a pass only writes its own rows, so the split never changes results.
+ */
+final class RowTasks {
+  /** Pixels below which a pass runs on the calling thread: scheduling would cost more than it saves. */
+  private static final int MIN_PARALLEL_PIXELS = 1 << 14;
+  private static final int BANDS_PER_THREAD = 4;
+
+  private RowTasks() {}
+
+  @FunctionalInterface
+  interface Band {
+    void rows(int y0, int y1);
+  }
+
+  static void forRows(int height, int width, Band band) {
+    int threads = Runtime.getRuntime().availableProcessors();
+    int bands = Math.min(height, threads * BANDS_PER_THREAD);
+    if (threads == 1 || (long) height * width < MIN_PARALLEL_PIXELS || bands <= 1) {
+      band.rows(0, height);
+      return;
+    }
+    IntStream.range(0, bands).parallel().forEach(b -> band.rows(height * b / bands, height * (b + 1) / bands));
+  }
+}
