@@ -42,12 +42,22 @@ public final class TvL1Flow {
   private final Ops ops;
   private final Arena arena;
   private final FlowParams params;
+  private final Runnable abortPoll;
 
   /** {@code ops} should allocate from {@code arena} (or from an arena that is closed with it). */
   public TvL1Flow(Ops ops, Arena arena, FlowParams params) {
+    this(ops, arena, params, () -> {});
+  }
+
+  /**
+   * As {@link #TvL1Flow(Ops, Arena, FlowParams)}; {@code abortPoll} runs before every warp (tens of ms apart at HD)
+   * and stops the estimate by throwing, e.g. {@code RenderContext::checkAbort}.
+   */
+  public TvL1Flow(Ops ops, Arena arena, FlowParams params, Runnable abortPoll) {
     this.ops = ops;
     this.arena = arena;
     this.params = params;
+    this.abortPoll = abortPoll;
   }
 
   /** Flow [1,2,H,W] from frame1 to frame2, both [1,C,H,W]. */
@@ -130,6 +140,7 @@ public final class TvL1Flow {
     float[] valid0 = level.valid0;
 
     for (int warp = 0; warp < params.warps(); warp++) {
+      abortPoll.run();
       float[] at = ops.warp(sampled, Tensor.of(arena, flow, 1, 2, h, w), Ops.GridPadding.BORDER).toArray();
       RowTasks.forRows(h, w, (y0, y1) -> {
         for (int y = y0; y < y1; y++) {

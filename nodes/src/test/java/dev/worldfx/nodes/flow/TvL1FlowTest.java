@@ -1,6 +1,7 @@
 package dev.worldfx.nodes.flow;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -126,6 +127,19 @@ class TvL1FlowTest {
     float[] a = estimate(FlowParams.draft(), rotation());
     float[] b = estimate(FlowParams.draft(), rotation());
     assertArrayEquals(a, b);
+  }
+
+  @Test
+  void abortPollStopsTheEstimate() {
+    int[] polls = {0};
+    TvL1Flow flow = new TvL1Flow(ops, arena, FlowParams.draft(), () -> {
+      if (++polls[0] == 3) {
+        throw new IllegalStateException("aborted");
+      }
+    });
+    Tensor a = Tensor.of(arena, texture.frame2(H, W), 1, 1, H, W);
+    assertThrows(IllegalStateException.class, () -> flow.estimate(a, a));
+    assertEquals(3, polls[0]);
   }
 
   @Test
