@@ -4,7 +4,7 @@ import java.util.stream.IntStream;
 
 /**
  * Splits per-pixel passes over image rows into bands run on the common fork-join pool. Every row belongs to exactly
- * one band and a pass only writes its own rows, so the split never changes results.
+ * one band and the band split depends only on the image size, so it never changes results.
  */
 final class RowTasks {
   /** Pixels below which a pass runs on the calling thread: scheduling would cost more than it saves. */
@@ -18,13 +18,19 @@ final class RowTasks {
     void rows(int y0, int y1);
   }
 
-  static void forRows(int height, int width, Band band) {
+  /** Runs {@code band} over [0, height) and returns the last row of every band, in order. */
+  static int[] forRows(int height, int width, Band band) {
     int threads = Runtime.getRuntime().availableProcessors();
     int bands = Math.min(height, threads * BANDS_PER_THREAD);
     if (threads == 1 || (long) height * width < MIN_PARALLEL_PIXELS || bands <= 1) {
       band.rows(0, height);
-      return;
+      return height > 0 ? new int[] {height - 1} : new int[0];
     }
     IntStream.range(0, bands).parallel().forEach(b -> band.rows(height * b / bands, height * (b + 1) / bands));
+    int[] last = new int[bands];
+    for (int b = 0; b < bands; b++) {
+      last[b] = height * (b + 1) / bands - 1;
+    }
+    return last;
   }
 }

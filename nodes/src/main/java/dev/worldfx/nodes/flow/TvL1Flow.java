@@ -32,10 +32,6 @@ import java.util.List;
  * per pair at {@link FlowParams#finalQuality()}), lives until the caller closes its arena: use one per frame pair.
  */
 public final class TvL1Flow {
-  /** Below this squared gradient the data term has no direction: the thresholding leaves the flow as it is. */
-  private static final float MIN_GRADIENT_SQUARED = 1e-10f;
-  /** A bilinear sample of frame2 counts only when all four taps (and their gradient stencils) are outside holes. */
-  private static final float FULLY_VALID = 0.999f;
   /** Gaussian of sigma 0.6 * sqrt(1 / 0.5^2 - 1) = 1.04 before halving (IPOL 2013, section 3.3), 5 taps. */
   private static final float[] DOWNSCALE_BLUR = gaussian(1.04, 2);
 
@@ -126,107 +122,16 @@ public final class TvL1Flow {
     Tensor sampled = ops.concat(List.of(frame2, gradient(frame2), Tensor.of(arena, level.valid1, 1, 1, h, w)), 1);
 
     float lambdaTheta = params.lambda() * params.theta();
-    float theta = params.theta();
-    float tauOverTheta = params.tau() / params.theta();
-    float[] ix = new float[n];
-    float[] iy = new float[n];
-    float[] g2 = new float[n];
-    float[] rhoConst = new float[n];
-    float[] threshold = new float[n]; // lambda * theta * data weight
-    float[] p11 = new float[n]; // dual of grad u: (p11, p12); of grad v: (p21, p22)
-    float[] p12 = new float[n];
-    float[] p21 = new float[n];
-    float[] p22 = new float[n];
-    float[] valid0 = level.valid0;
-
+    float[] weight = new float[n]; // lambda theta where frame1 may drive the data term
+    for (int i = 0; i < n; i++) {
+      weight[i] = level.valid0[i] > 0 ? lambdaTheta : 0f;
+    }
+    PrimalDualIterations solver = new PrimalDualIterations(flow, h, w, params);
     for (int warp = 0; warp < params.warps(); warp++) {
       abortPoll.run();
       float[] at = ops.warp(sampled, Tensor.of(arena, flow, 1, 2, h, w), Ops.GridPadding.BORDER).toArray();
-      RowTasks.forRows(h, w, (y0, y1) -> {
-        for (int y = y0; y < y1; y++) {
-          for (int x = 0, i = y * w; x < w; x++, i++) {
-            float u = flow[i];
-            float v = flow[n + i];
-            float tx = x + u;
-            float ty = y + v;
-            boolean inside = tx >= 0 && tx <= w - 1 && ty >= 0 && ty <= h - 1;
-            boolean valid = inside && valid0[i] > 0 && at[3 * n + i] >= FULLY_VALID;
-            float gx = at[n + i];
-            float gy = at[2 * n + i];
-            ix[i] = gx;
-            iy[i] = gy;
-            g2[i] = gx * gx + gy * gy;
-            // rho(u) = I1(x + u0) + grad I1 . (u - u0) - I0(x) = rhoConst + grad I1 . u
-            rhoConst[i] = at[i] - gx * u - gy * v - i0[i];
-            threshold[i] = valid ? lambdaTheta : 0f;
-          }
-        }
-      });
-      for (int it = 0; it < params.iterations(); it++) {
-        // primal step: v = threshold(u), u = v + theta div p (IPOL 2013 eq. 19-20); reads only own pixel of u
-        RowTasks.forRows(h, w, (y0, y1) -> {
-          for (int y = y0; y < y1; y++) {
-            for (int x = 0, i = y * w; x < w; x++, i++) {
-              float u = flow[i];
-              float v = flow[n + i];
-              float gx = ix[i];
-              float gy = iy[i];
-              float gg = g2[i];
-              float lt = threshold[i];
-              float rho = rhoConst[i] + gx * u + gy * v;
-              if (rho < -lt * gg) {
-                u += lt * gx;
-                v += lt * gy;
-              } else if (rho > lt * gg) {
-                u -= lt * gx;
-                v -= lt * gy;
-              } else if (gg > MIN_GRADIENT_SQUARED) {
-                float k = rho / gg;
-                u -= k * gx;
-                v -= k * gy;
-              }
-              // divergence with backward differences, the negative adjoint of the forward-difference gradient
-              float div1 = p11[i] + p12[i];
-              float div2 = p21[i] + p22[i];
-              if (x > 0) {
-                div1 -= p11[i - 1];
-                div2 -= p21[i - 1];
-              }
-              if (y > 0) {
-                div1 -= p12[i - w];
-                div2 -= p22[i - w];
-              }
-              flow[i] = u + theta * div1;
-              flow[n + i] = v + theta * div2;
-            }
-          }
-        });
-        // dual step: p = (p + tau/theta grad u) / (1 + tau/theta |grad u|) (Chambolle 2004), per flow component
-        RowTasks.forRows(h, w, (y0, y1) -> {
-          for (int y = y0; y < y1; y++) {
-            for (int x = 0, i = y * w; x < w; x++, i++) {
-              float ux = 0;
-              float uy = 0;
-              float vx = 0;
-              float vy = 0;
-              if (x < w - 1) {
-                ux = flow[i + 1] - flow[i];
-                vx = flow[n + i + 1] - flow[n + i];
-              }
-              if (y < h - 1) {
-                uy = flow[i + w] - flow[i];
-                vy = flow[n + i + w] - flow[n + i];
-              }
-              float du = 1 + tauOverTheta * (float) Math.sqrt(ux * ux + uy * uy);
-              float dv = 1 + tauOverTheta * (float) Math.sqrt(vx * vx + vy * vy);
-              p11[i] = (p11[i] + tauOverTheta * ux) / du;
-              p12[i] = (p12[i] + tauOverTheta * uy) / du;
-              p21[i] = (p21[i] + tauOverTheta * vx) / dv;
-              p22[i] = (p22[i] + tauOverTheta * vy) / dv;
-            }
-          }
-        });
-      }
+      solver.linearise(at, i0, weight);
+      solver.iterate(params.iterations());
     }
   }
 
