@@ -18,6 +18,7 @@ final class PrimalDualIterations {
   private final int h;
   private final int w;
   private final int n;
+  private final int bands;
   private final float theta;
   private final float tauOverTheta;
   private final float[] flow;
@@ -34,6 +35,12 @@ final class PrimalDualIterations {
   private final float[] p22;
 
   PrimalDualIterations(float[] flow, int h, int w, FlowParams params) {
+    this(flow, h, w, params, RowTasks.bandsFor(h, w));
+  }
+
+  /** With a given number of row bands (the result does not depend on it). */
+  PrimalDualIterations(float[] flow, int h, int w, FlowParams params, int bands) {
+    this.bands = bands;
     this.h = h;
     this.w = w;
     this.n = h * w;
@@ -57,7 +64,7 @@ final class PrimalDualIterations {
    * drive the data term, else 0 (further zeroed where frame2's sample is outside the frame or not fully valid).
    */
   void linearise(float[] warped, float[] i0, float[] weight) {
-    RowTasks.forRows(h, w, (y0, y1) -> {
+    RowTasks.inBands(h, bands, (y0, y1) -> {
       for (int y = y0; y < y1; y++) {
         for (int x = 0, i = y * w; x < w; x++, i++) {
           float u = flow[i];
@@ -80,7 +87,7 @@ final class PrimalDualIterations {
 
   void iterate(int count) {
     for (int it = 0; it < count; it++) {
-      int[] lastRows = RowTasks.forRows(h, w, (y0, y1) -> {
+      int[] lastRows = RowTasks.inBands(h, bands, (y0, y1) -> {
         for (int y = y0; y < y1; y++) {
           primalRow(y);
           if (y > y0) {

@@ -18,11 +18,16 @@ final class RowTasks {
     void rows(int y0, int y1);
   }
 
-  /** Runs {@code band} over [0, height) and returns the last row of every band, in order. */
-  static int[] forRows(int height, int width, Band band) {
+  /** Bands for an image: 1 when small or on one core, else a few per core. */
+  static int bandsFor(int height, int width) {
     int threads = Runtime.getRuntime().availableProcessors();
-    int bands = Math.min(height, threads * BANDS_PER_THREAD);
-    if (threads == 1 || (long) height * width < MIN_PARALLEL_PIXELS || bands <= 1) {
+    return threads == 1 || (long) height * width < MIN_PARALLEL_PIXELS ? 1 : threads * BANDS_PER_THREAD;
+  }
+
+  /** Runs {@code band} over [0, height) in {@code wanted} bands (fewer if rows run out); returns each band's last row. */
+  static int[] inBands(int height, int wanted, Band band) {
+    int bands = Math.min(height, wanted);
+    if (bands <= 1) {
       band.rows(0, height);
       return height > 0 ? new int[] {height - 1} : new int[0];
     }
