@@ -4,6 +4,8 @@ import dev.worldfx.inference.Conv2dParams;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,8 +30,10 @@ import java.util.List;
  * [0, 1] so that lambda means the same for dark, bright and HDR footage. Pyramid, gradients and warps run through
  * {@link Ops}; the per-pixel primal-dual iterations are plain array loops split over row bands. Same input, same bits.
  *
- * <p>Memory: everything made with {@code ops} and {@code arena}, temporaries included (about 100 bytes per pixel
- * per pair at {@link FlowParams#finalQuality()}), lives until the caller closes its arena: use one per frame pair.
+ * <p>Memory: everything made with {@code ops} and {@code arena}, temporaries included, lives until the caller closes
+ * its arena: use one per frame pair. By count of the tensors made, that is about 220 bytes per frame pixel at
+ * {@link FlowParams#finalQuality()} (16 per warp for the warped samples) and 90 at {@link FlowParams#draft()}; the
+ * solver's own arrays (13 floats per pixel of the level being solved) are on the Java heap.
  */
 public final class TvL1Flow {
   /** Gaussian of sigma 0.6 * sqrt(1 / 0.5^2 - 1) = 1.04 before halving (IPOL 2013, section 3.3), 5 taps. */
@@ -127,9 +131,11 @@ public final class TvL1Flow {
       weight[i] = level.valid0[i] > 0 ? lambdaTheta : 0f;
     }
     PrimalDualIterations solver = new PrimalDualIterations(flow, h, w, params);
+    Tensor flowNow = Tensor.zeros(arena, 1, 2, h, w); // refilled per warp rather than allocated again
     for (int warp = 0; warp < params.warps(); warp++) {
       abortPoll.run();
-      float[] at = ops.warp(sampled, Tensor.of(arena, flow, 1, 2, h, w), Ops.GridPadding.BORDER).toArray();
+      MemorySegment.copy(flow, 0, flowNow.data(), ValueLayout.JAVA_FLOAT, 0, flow.length);
+      float[] at = ops.warp(sampled, flowNow, Ops.GridPadding.BORDER).toArray();
       solver.linearise(at, i0, weight);
       solver.iterate(params.iterations());
     }
