@@ -107,48 +107,67 @@ public final class FlowCompletion {
         }
       }
     }
+    int[][] unknown = unknownByParity(known, h, w);
     int sweeps = coarsest ? COARSEST_SWEEPS : SWEEPS_PER_LEVEL;
     for (int sweep = 0; sweep < sweeps; sweep++) {
-      relax(u, v, known, h, w, 0);
-      relax(u, v, known, h, w, 1);
+      relax(u, v, unknown[0], h, w);
+      relax(u, v, unknown[1], h, w);
     }
   }
 
-  /** One SOR half-sweep over the unknown pixels with (x + y) % 2 == parity; Neumann at the image borders. */
-  private static void relax(float[] u, float[] v, boolean[] known, int h, int w, int parity) {
-    for (int y = 0; y < h; y++) {
-      for (int x = (y + parity) & 1; x < w; x += 2) {
-        int i = y * w + x;
-        if (known[i]) {
-          continue;
-        }
-        float su = 0;
-        float sv = 0;
-        int count = 0;
-        if (x > 0) {
-          su += u[i - 1];
-          sv += v[i - 1];
-          count++;
-        }
-        if (x < w - 1) {
-          su += u[i + 1];
-          sv += v[i + 1];
-          count++;
-        }
-        if (y > 0) {
-          su += u[i - w];
-          sv += v[i - w];
-          count++;
-        }
-        if (y < h - 1) {
-          su += u[i + w];
-          sv += v[i + w];
-          count++;
-        }
-        if (count > 0) {
-          u[i] += OMEGA * (su / count - u[i]);
-          v[i] += OMEGA * (sv / count - v[i]);
-        }
+  /** Indices of the unknown pixels with (x + y) even, then odd: the two colours of red-black ordering. */
+  private static int[][] unknownByParity(boolean[] known, int h, int w) {
+    int[] counts = new int[2];
+    for (int i = 0; i < known.length; i++) {
+      if (!known[i]) {
+        counts[(i / w + i % w) & 1]++;
+      }
+    }
+    int[][] out = {new int[counts[0]], new int[counts[1]]};
+    int[] at = new int[2];
+    for (int i = 0; i < known.length; i++) {
+      if (!known[i]) {
+        int c = (i / w + i % w) & 1;
+        out[c][at[c]++] = i;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One SOR half-sweep over unknown pixels of one colour (their neighbours are all of the other colour or known, so
+   * the order within the list does not matter); Neumann at the image borders.
+   */
+  private static void relax(float[] u, float[] v, int[] pixels, int h, int w) {
+    for (int i : pixels) {
+      int x = i % w;
+      int y = i / w;
+      float su = 0;
+      float sv = 0;
+      int count = 0;
+      if (x > 0) {
+        su += u[i - 1];
+        sv += v[i - 1];
+        count++;
+      }
+      if (x < w - 1) {
+        su += u[i + 1];
+        sv += v[i + 1];
+        count++;
+      }
+      if (y > 0) {
+        su += u[i - w];
+        sv += v[i - w];
+        count++;
+      }
+      if (y < h - 1) {
+        su += u[i + w];
+        sv += v[i + w];
+        count++;
+      }
+      if (count > 0) {
+        u[i] += OMEGA * (su / count - u[i]);
+        v[i] += OMEGA * (sv / count - v[i]);
       }
     }
   }
