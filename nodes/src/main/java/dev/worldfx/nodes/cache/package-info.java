@@ -1,0 +1,25 @@
+/**
+ * The sequence cache: where whole-shot solve results live so that every frame render, on any
+ * thread, plug-in instance or process, reads them instead of solving again (DESIGN.md §4).
+ *
+ * <p>How a shot solver uses it: build a {@link dev.worldfx.nodes.cache.CacheKey} from the node
+ * id, a version that changes whenever the solver's output would, the parameters, the seed and
+ * the SHA-256 of every input frame; then
+ * <pre>{@code
+ * Optional<CacheEntry> hit = cache.get(key);
+ * if (hit.isEmpty()) {
+ *   hit = cache.withSolveLock(key, () -> {
+ *     Optional<CacheEntry> again = cache.get(key);   // another process may have solved it meanwhile
+ *     if (again.isPresent()) return again;
+ *     cache.put(key, Map.of("layout", "f32 RGBA planes", "frames", "1-100"),
+ *         channel -> solveInto(channel));             // streamed to disk, never one big array
+ *     return cache.get(key);
+ *   });
+ * }
+ * try (CacheEntry entry = hit.orElseThrow()) { ... read entry.payload() ... }
+ * }</pre>
+ * The lock is per key, so different shots solve in parallel; a waiting render can be aborted
+ * by interrupting its thread. A corrupt entry is never returned, only deleted and reported as a
+ * miss, so the next render solves the shot again.
+ */
+package dev.worldfx.nodes.cache;
