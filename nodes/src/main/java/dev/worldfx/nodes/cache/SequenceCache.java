@@ -297,7 +297,7 @@ public final class SequenceCache {
 
   private record Stored(Path file, long bytes, FileTime lastAccess) {}
 
-  /** Entry files under the root now; files that vanish while listing are skipped. */
+  /** Entry files under the root now, least recently used first (ties by name, so the order is deterministic). */
   private List<Stored> scan() throws IOException {
     List<Stored> stored = new ArrayList<>();
     for (Path file : shardFiles()) {
@@ -308,9 +308,10 @@ public final class SequenceCache {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
         stored.add(new Stored(file, a.size(), a.lastModifiedTime()));
       } catch (NoSuchFileException e) {
-        continue;
+        continue; // evicted or discarded by someone else since the listing
       }
     }
+    stored.sort(Comparator.comparing(Stored::lastAccess).thenComparing(Stored::file));
     return stored;
   }
 
@@ -335,11 +336,10 @@ public final class SequenceCache {
     return out;
   }
 
-  /** Unlinks least recently used entries (ties by name, so the order is deterministic) except {@code keep}. */
+  /** Unlinks least recently used entries, never {@code keep}, until at most {@code cap} bytes remain. */
   private long evictBeyond(long cap, Path keep) throws IOException {
     List<Stored> stored = scan();
     long total = stored.stream().mapToLong(Stored::bytes).sum();
-    stored.sort(Comparator.comparing(Stored::lastAccess).thenComparing(Stored::file));
     long freed = 0;
     for (Stored s : stored) {
       if (total <= cap) {

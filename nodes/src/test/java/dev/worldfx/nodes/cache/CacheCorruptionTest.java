@@ -37,15 +37,20 @@ class CacheCorruptionTest {
     return cache;
   }
 
+  /** Puts {@code damaged} where entry "a" lives; reading it must miss and delete it. */
+  private static void assertDiscarded(SequenceCache cache, byte[] damaged, String what) throws IOException {
+    Path file = cache.entryPath(key("a"));
+    Files.write(file, damaged);
+    assertEquals(Optional.empty(), cache.get(key("a")), what);
+    assertFalse(Files.exists(file), what + ": the entry was deleted");
+  }
+
   @Test
   void everyTruncationIsAMissAndDeletesTheEntry() throws IOException {
     SequenceCache cache = cacheWithOneEntry();
-    Path file = cache.entryPath(key("a"));
-    byte[] good = Files.readAllBytes(file);
+    byte[] good = Files.readAllBytes(cache.entryPath(key("a")));
     for (int length = 0; length < good.length; length++) {
-      Files.write(file, Arrays.copyOf(good, length));
-      assertEquals(Optional.empty(), cache.get(key("a")), "truncated to " + length + " of " + good.length);
-      assertFalse(Files.exists(file), "truncated entry was deleted");
+      assertDiscarded(cache, Arrays.copyOf(good, length), "truncated to " + length + " of " + good.length);
     }
     assertEquals(good.length, cache.stats().corruptDiscarded());
   }
@@ -58,9 +63,7 @@ class CacheCorruptionTest {
     for (int i = 0; i < good.length; i++) {
       byte[] bad = good.clone();
       bad[i] ^= (byte) 0x40;
-      Files.write(file, bad);
-      assertEquals(Optional.empty(), cache.get(key("a")), "byte " + i + " of " + good.length + " flipped");
-      assertFalse(Files.exists(file));
+      assertDiscarded(cache, bad, "byte " + i + " of " + good.length + " flipped");
     }
     Files.write(file, good);
     try (CacheEntry e = cache.get(key("a")).orElseThrow()) {
