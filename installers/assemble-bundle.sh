@@ -9,8 +9,9 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 BUNDLE="$TARGET/WorldFX.ofx.bundle"
 STAGE="$TARGET/.WorldFX.ofx.bundle.staging"
 RUNTIME="$TARGET/runtime"   # jlink output, reused while the module list is unchanged
-# java.base carries FFM; Guice needs java.logging and jdk.unsupported (sun.misc.Unsafe).
-MODULES="java.base,java.logging,jdk.unsupported"
+# java.base carries FFM; Guice needs java.logging and jdk.unsupported (sun.misc.Unsafe); the
+# inference kernels need jdk.incubator.vector.
+MODULES="java.base,java.logging,jdk.unsupported,jdk.incubator.vector"
 
 if [[ ! -x "$RUNTIME/bin/java" || "$(cat "$RUNTIME/.modules" 2>/dev/null)" != "$MODULES" ]]; then
   rm -rf "$RUNTIME"
@@ -20,7 +21,8 @@ if [[ ! -x "$RUNTIME/bin/java" || "$(cat "$RUNTIME/.modules" 2>/dev/null)" != "$
   find "$RUNTIME" -name '*.so' -exec strip --strip-unneeded {} +
   # The default CDS archive is dumped without --enable-native-access, and the JVM drops
   # its archived module graph when the flag differs; dump it again with our flags.
-  "$RUNTIME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED -Xshare:dump -Xlog:cds=off >/dev/null
+  "$RUNTIME/bin/java" -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED --add-modules=jdk.incubator.vector \
+    -Xshare:dump -Xlog:cds=off >/dev/null 2>&1
   echo "$MODULES" > "$RUNTIME/.modules"
 fi
 

@@ -43,13 +43,15 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
     return NULL;
   }
   char opt_bundle[4200], opt_cds[4300];
-  JavaVMOption options[14];
+  JavaVMOption options[16];
   int n = 0;
   options[n++].optionString = "-Xrs";
   options[n++].optionString = "-XX:+UseSerialGC";
   options[n++].optionString = "-XX:-UsePerfData";
   options[n++].optionString = "-XX:-MaxFDLimit";
   options[n++].optionString = "--enable-native-access=ALL-UNNAMED";
+  /* The inference kernels use the Vector API (still an incubator module in Java 25). */
+  options[n++].optionString = "--add-modules=jdk.incubator.vector";
   /* Guice's Guava calls sun.misc.Unsafe; without this, JDK 24+ prints warnings into the host's stderr. */
   options[n++].optionString = "--sun-misc-unsafe-memory-access=allow";
   snprintf(opt_bundle, sizeof opt_bundle, "-Dworldfx.bundle=%s", bundle_dir);
@@ -84,8 +86,17 @@ static JavaVM *create_vm(void *libjvm, const char *bundle_dir, JNIEnv **env) {
   const char *loc = setlocale(LC_ALL, NULL);
   char *saved_locale = loc ? strdup(loc) : NULL;
 
+  /* The JVM prints start-up notices (the incubator-module warning of the Vector API) on
+   * stderr, which is the host's console: send them to our log while the JVM starts. */
+  char log_dir[4096], jvm_log[4200];
+  int saved_stderr = -1;
+  if (shim_log_dir(log_dir, sizeof log_dir) == 0) {
+    snprintf(jvm_log, sizeof jvm_log, "%s/worldfx-native.log", log_dir);
+    saved_stderr = plat_redirect_stderr(jvm_log);
+  }
   JavaVM *vm = NULL;
   jint rc = create(&vm, (void **)env, &args);
+  plat_restore_stderr(saved_stderr);
 
   if (saved_locale) {
     setlocale(LC_ALL, saved_locale);

@@ -41,5 +41,8 @@ long long plat_file_size(const char *path);
 int plat_pid(void);
 void plat_utc_stamp(char *out, size_t cap);
 int plat_rename(const char *from, const char *to);
+/* Points stderr (fd 2) at the file while the JVM starts; returns what to restore, or -1. */
+int plat_redirect_stderr(const char *path);
+void plat_restore_stderr(int saved);
 
 #endif

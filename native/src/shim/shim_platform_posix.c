@@ -3,6 +3,7 @@
 #include "shim_platform.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
@@ -118,4 +119,25 @@ void plat_utc_stamp(char *out, size_t cap) {
 }
 
 int plat_rename(const char *from, const char *to) { return rename(from, to); }
+
+int plat_redirect_stderr(const char *path) {
+  int fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return -1;
+  fflush(stderr);
+  int saved = dup(2);
+  if (saved < 0 || dup2(fd, 2) < 0) {
+    if (saved >= 0) close(saved);
+    close(fd);
+    return -1;
+  }
+  close(fd);
+  return saved;
+}
+
+void plat_restore_stderr(int saved) {
+  if (saved < 0) return;
+  fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+}
 #endif

@@ -7,6 +7,8 @@
 
 #include <windows.h>
 #include <direct.h>
+#include <fcntl.h>
+#include <io.h>
 #include <process.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,6 +136,27 @@ void plat_utc_stamp(char *out, size_t cap) {
   struct tm tm;
   gmtime_s(&tm, &now);
   strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int plat_redirect_stderr(const char *path) {
+  int fd = _open(path, _O_WRONLY | _O_CREAT | _O_APPEND, _S_IREAD | _S_IWRITE);
+  if (fd < 0) return -1;
+  fflush(stderr);
+  int saved = _dup(2);
+  if (saved < 0 || _dup2(fd, 2) < 0) {
+    if (saved >= 0) _close(saved);
+    _close(fd);
+    return -1;
+  }
+  _close(fd);
+  return saved;
+}
+
+void plat_restore_stderr(int saved) {
+  if (saved < 0) return;
+  fflush(stderr);
+  _dup2(saved, 2);
+  _close(saved);
 }
 
 int plat_rename(const char *from, const char *to) {

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -98,6 +99,51 @@ void run_boot_failure_check(const char *bundle_dir) {
     else check_fail(name, "no log file under WORLDFX_LOG_DIR=%s mentions WORLDFX_JAVA_HOME", log_dir);
   }
   remove_tree(log_dir);
+}
+
+/* A host's console is the host's: booting the JVM (in a fork, before this process has one)
+ * must print nothing on stdout or stderr — no "Picked up ...", no incubator-module warning. */
+void run_quiet_boot_check(const char *bundle_dir) {
+  const char *name = "boot-prints-nothing";
+  if (!check_wanted(name)) return;
+  char out_path[] = "/tmp/worldfx-testhost-out-XXXXXX";
+  int out_fd = mkstemp(out_path);
+  if (out_fd < 0) {
+    check_fail(name, "mkstemp: %s", strerror(errno));
+    return;
+  }
+  fflush(stdout);
+  fflush(stderr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_fd, 1);
+    dup2(out_fd, 2);
+    char binary[4200];
+    snprintf(binary, sizeof binary, "%s/Contents/Linux-x86-64/WorldFX.ofx", bundle_dir);
+    void *dl = dlopen(binary, RTLD_NOW | RTLD_LOCAL);
+    OfxGetNumberOfPluginsFn count = dl ? (OfxGetNumberOfPluginsFn)dlsym(dl, "OfxGetNumberOfPlugins") : NULL;
+    _exit(count && count() == 3 ? 0 : 1);
+  }
+  close(out_fd);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  struct stat st;
+  long size = stat(out_path, &st) == 0 ? (long)st.st_size : -1;
+  char first[200] = "";
+  FILE *f = fopen(out_path, "r");
+  if (f) {
+    if (!fgets(first, sizeof first, f)) first[0] = 0;
+    fclose(f);
+  }
+  unlink(out_path);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    check_fail(name, "the child did not boot the bundle to 3 plugins (status %d)", status);
+  } else if (size != 0) {
+    first[strcspn(first, "\n")] = 0;
+    check_fail(name, "booting printed %ld bytes on the host's stdout/stderr, starting: %s", size, first);
+  } else {
+    check_pass(name);
+  }
 }
 
 /* ------------------------------------------------------------ 1. load */

@@ -115,6 +115,7 @@ int main(int argc, char **argv) {
 
   /* First, before this process has a JVM: the boot failure runs in a fork. */
   run_boot_failure_check(bundle_dir);
+  run_quiet_boot_check(bundle_dir);
 
   static Bundle bundle;
   char locale_before[256];

@@ -328,6 +328,7 @@ void run_load_unload_check(Bundle *b);
 void run_second_bundle_check(Bundle *b, const char *bundle_dir);
 void run_runtime_check(const char *bundle_dir);
 void run_locale_check(const char *locale_before);
+void run_quiet_boot_check(const char *bundle_dir);
 int run_bench(const char *bundle_dir);
 void prepare_plugins(Bundle *b);
 
