@@ -37,8 +37,10 @@ cp "$HERE"/src/icons/*.png "$HERE"/src/icons/*.svg "$STAGE/Contents/Resources/"
 # Shipped models, converted from their public releases (ESRGAN-slim from npm). Without npm or
 # network the bundle is built without them, with a warning; the release tarball refuses that.
 if PKG="$("$HERE/../inference/fetch-test-models.sh" 2>"$TARGET/fetch-models.log")"; then
+  # (the JVM's incubator-module notice is expected here; other errors still show)
   "$JDK/bin/java" --add-modules jdk.incubator.vector -cp "$STAGE/Contents/Resources/lib/*" \
-    dev.worldfx.inference.models.ShippedModels "$PKG" "$STAGE/Contents/Resources/models"
+    dev.worldfx.inference.models.ShippedModels "$PKG" "$STAGE/Contents/Resources/models" \
+    2> >(grep -v '^WARNING: Using incubator modules' >&2)
 else
   echo "warning: models not fetched ($(tail -1 "$TARGET/fetch-models.log")); bundle built without shipped models" >&2
 fi
