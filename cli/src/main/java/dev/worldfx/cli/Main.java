@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 /** worldfx: the headless runner. Exit codes are documented in the README. */
 @Command(name = "worldfx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "WorldFX headless runner: run the Inpaint, ExtendShot and Generate nodes without a host.",
-    subcommands = {DemoCommand.class, InpaintCommand.class, BenchCommand.class, DoctorCommand.class, InstallCommand.class,
-        UninstallCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {DemoCommand.class, InpaintCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class,
+        InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  worldfx demo --out /tmp/worldfx-demo", "  worldfx bench bridge", "  worldfx install --user",
         "  worldfx doctor"})
 public final class Main {

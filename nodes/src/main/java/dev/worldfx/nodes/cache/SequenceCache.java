@@ -105,8 +105,17 @@ public final class SequenceCache {
     if (text == null || text.isBlank()) {
       return DEFAULT_MAX_BYTES;
     }
+    long value = parseSize(MAX_BYTES_ENV + "=" + text, text);
+    if (value == 0) {
+      throw new IllegalArgumentException(MAX_BYTES_ENV + "=" + text + " is not a positive size");
+    }
+    return value;
+  }
+
+  /** A size in bytes, or with a binary suffix K, M, G or T ("50G"); {@code what} names it in errors. */
+  public static long parseSize(String what, String text) {
     String t = text.strip().toUpperCase(Locale.ROOT);
-    int shift = switch (t.charAt(t.length() - 1)) {
+    int shift = t.isEmpty() ? 0 : switch (t.charAt(t.length() - 1)) {
       case 'K' -> 10;
       case 'M' -> 20;
       case 'G' -> 30;
@@ -116,13 +125,12 @@ public final class SequenceCache {
     String digits = shift == 0 ? t : t.substring(0, t.length() - 1);
     try {
       long value = Long.parseLong(digits);
-      if (value <= 0 || value > (Long.MAX_VALUE >> shift)) {
+      if (value < 0 || value > (Long.MAX_VALUE >> shift)) {
         throw new NumberFormatException("out of range");
       }
       return value << shift;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(MAX_BYTES_ENV + "=" + text
-          + " is not a positive size; write bytes or a number with K, M, G or T, e.g. 50G", e);
+      throw new IllegalArgumentException(what + " is not a size; write bytes or a number with K, M, G or T, e.g. 50G", e);
     }
   }
 
