@@ -40,6 +40,20 @@ public final class PoissonBlender {
   }
 
   public Result blend(ImagePlanes frame, ImagePlanes source, HoleMask region) {
+    return solve(frame, source, region, false);
+  }
+
+  /**
+   * As {@link #blend}, but the source's gradients guide only between two pixels of Ω; across
+   * Ω's border the guidance is 0. The result meets the frame continuously on the border and keeps
+   * the source's detail inside: a fill that is offset from the frame (another exposure, another
+   * frame's light) is bent back to it by a smooth membrane, whatever the source holds outside Ω.
+   */
+  public Result blendInterior(ImagePlanes frame, ImagePlanes source, HoleMask region) {
+    return solve(frame, source, region, true);
+  }
+
+  private Result solve(ImagePlanes frame, ImagePlanes source, HoleMask region, boolean interiorOnly) {
     source.requireSameSize(frame, "source");
     region.requireFits(frame);
     int h = frame.height(), w = frame.width(), plane = frame.plane();
@@ -83,7 +97,9 @@ public final class PoissonBlender {
           if (q < 0) {
             continue;
           }
-          rhs += (double) source.data()[base + p] - source.data()[base + q];
+          if (unknown[q] >= 0 || !interiorOnly) {
+            rhs += (double) source.data()[base + p] - source.data()[base + q];
+          }
           if (unknown[q] < 0) {
             rhs += frame.data()[base + q];
           }

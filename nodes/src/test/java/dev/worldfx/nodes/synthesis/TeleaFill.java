@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
  * normalising it, so the weighted mean is what the "OpenCV-style" reference computes in effect.
  * Test only, never shipped.
  */
-final class TeleaFill {
+public final class TeleaFill {
   private static final byte KNOWN = 0, BAND = 1, INSIDE = 2;
   private static final double FAR = 1e6;
 
@@ -23,7 +23,7 @@ final class TeleaFill {
   private record Entry(double t, int pixel) {
   }
 
-  static ImagePlanes fill(ImagePlanes image, HoleMask hole, int epsilon) {
+  public static ImagePlanes fill(ImagePlanes image, HoleMask hole, int epsilon) {
     int w = image.width(), h = image.height(), plane = image.plane(), ch = image.channels();
     ImagePlanes out = image.copy();
     byte[] flag = new byte[plane];
