@@ -20,6 +20,7 @@ loads() { "$HOST" --only load "$1/WorldFX.ofx.bundle" | grep -q '^[1-9][0-9]* pa
 no_temps() { ! ls -A "$1" | grep -q '^\.WorldFX-'; }
 
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+export WORLDFX_CACHE="$TMP/cache" # Inpaint solves go to a cache of this run, not the user's
 DIR="$TMP/Plugins"
 check fresh-install cli install --path "$DIR"
 check loads-from-install-folder loads "$DIR"

@@ -6,6 +6,7 @@
 set -uo pipefail
 TARBALL="$1"
 TMP="$(mktemp -d)"; trap 'rm -rf "$TMP"' EXIT
+export WORLDFX_CACHE="$TMP/cache" # Inpaint solves go to a cache of this run, not the user's
 pass=0; fail=0
 check() {
   local name="$1"; shift

@@ -7,6 +7,9 @@
  * run, which is what CI must see. Only the JVM-boot-failure check forks, and it runs
  * first, before this process has loaded anything.
  */
+#define _XOPEN_SOURCE 700
+#include <ftw.h>
+#include <sys/stat.h>
 #include "testhost.h"
 
 #include <signal.h>
@@ -92,6 +95,17 @@ static int usage(void) {
   return 2;
 }
 
+static char th_cache_dir[64];
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw) {
+  (void)sb; (void)flag; (void)ftw;
+  return remove(path);
+}
+
+static void remove_cache_dir(void) {
+  if (th_cache_dir[0]) nftw(th_cache_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int main(int argc, char **argv) {
   const char *bundle_dir = NULL;
   bool bench = false;
@@ -105,6 +119,16 @@ int main(int argc, char **argv) {
   }
   if (!bundle_dir) return usage();
   if (getenv("WORLDFX_TESTHOST_VERBOSE")) th_verbose = true;
+  /* Inpaint solves into the sequence cache: a test run gets its own, never the user's. */
+  if (!getenv("WORLDFX_CACHE")) {
+    strcpy(th_cache_dir, "/tmp/worldfx-testhost-cache.XXXXXX");
+    if (!mkdtemp(th_cache_dir)) {
+      perror("ofx-test-host: mkdtemp");
+      return 2;
+    }
+    setenv("WORLDFX_CACHE", th_cache_dir, 1);
+    atexit(remove_cache_dir);
+  }
 
   const char *limit = getenv("WORLDFX_TESTHOST_TIMEOUT");
   signal(SIGALRM, on_watchdog);

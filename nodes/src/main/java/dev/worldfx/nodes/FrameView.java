@@ -180,4 +180,27 @@ public final class FrameView {
   public static float clamp01(float v) {
     return v < 0f ? 0f : (v > 1f ? 1f : v);
   }
+
+  /**
+   * SHA-256 of the frame: bounds, depth and components, then each row's pixel bytes from y1 up
+   * (padding and row order in memory do not count, so a flipped buffer of the same image hashes
+   * the same).
+   */
+  public byte[] digest() {
+    java.security.MessageDigest md;
+    try {
+      md = java.security.MessageDigest.getInstance("SHA-256");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+    }
+    java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(6 * Integer.BYTES);
+    head.putInt(bounds.x1()).putInt(bounds.y1()).putInt(bounds.x2()).putInt(bounds.y2()).putInt(depth.ordinal())
+        .putInt(components.ordinal());
+    md.update(head.array());
+    long rowLength = (long) bounds.width() * bytesPerPixel;
+    for (int y = bounds.y1(); y < bounds.y2(); y++) {
+      md.update(memory.asSlice(offset(bounds.x1(), y), rowLength).asByteBuffer());
+    }
+    return md.digest();
+  }
 }

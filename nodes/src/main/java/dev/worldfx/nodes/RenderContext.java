@@ -20,6 +20,12 @@ public interface RenderContext {
   void progress(double fraction);
 
   /**
+   * A note for the artist about this render that is not an error (e.g. how a host limits the
+   * result); shown on the node where the host can. Default: dropped.
+   */
+  default void notice(String text) {}
+
+  /**
    * Runs {@code row} for every row of {@code rows}, polling abort between bands of rows.
    * Rows may run on several threads at once (the OFX bridge uses the host's threads), so
    * {@code row} must only write its own row.

@@ -15,4 +15,22 @@ public interface Shot {
 
   /** False in hosts that hand back the current frame whatever time is asked (MLT). */
   boolean temporalAccess();
+
+  /**
+   * Gives a frame back before the render ends, for solves that walk a whole shot one frame at a
+   * time. The view must not be used afterwards. Default: nothing (frames live until the render
+   * returns).
+   */
+  default void release(FrameView frame) {}
+
+  /**
+   * The SHA-256 of a frame's pixels ({@link FrameView#digest}), or empty where there is no frame.
+   * Shots whose frames cannot change during a run (files) may remember it.
+   */
+  default Optional<byte[]> digest(String clip, double time) {
+    Optional<FrameView> f = frame(clip, time);
+    Optional<byte[]> d = f.map(FrameView::digest);
+    f.ifPresent(this::release);
+    return d;
+  }
 }

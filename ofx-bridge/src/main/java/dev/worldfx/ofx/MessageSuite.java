@@ -25,9 +25,18 @@ final class MessageSuite {
 
   /** Shows an error on the node; returns the host's status. */
   int error(MemorySegment effect, String text) {
+    return show(effect, Ofx.MESSAGE_ERROR, text);
+  }
+
+  /** Shows a note (not an error) on the node; returns the host's status. */
+  int notice(MemorySegment effect, String text) {
+    return show(effect, Ofx.MESSAGE_MESSAGE, text);
+  }
+
+  private int show(MemorySegment effect, String kind, String text) {
     MemorySegment fn = setPersistent.equals(MemorySegment.NULL) ? message : setPersistent;
     try (Arena arena = Arena.ofConfined()) {
-      return Native.iPPPPvarP(fn, effect, Native.name(Ofx.MESSAGE_ERROR), Native.name(ID), Native.name("%s"),
+      return Native.iPPPPvarP(fn, effect, Native.name(kind), Native.name(ID), Native.name("%s"),
           arena.allocateFrom(text));
     }
   }

@@ -48,6 +48,7 @@ final class OfxInstance {
   }
 
   void render(PropertySet in) {
+    String notice;
     double time = in.getDouble(Ofx.PROP_TIME, 0);
     int[] w = in.getInts(Ofx.PROP_RENDER_WINDOW, 4);
     RectI requested = new RectI(w[0], w[1], w[2], w[3]);
@@ -57,9 +58,21 @@ final class OfxInstance {
       if (window.isEmpty()) {
         return;
       }
-      node.render(new OfxRenderContext(api, effect, context, time, window, paramsAt(time), shot), out);
+      OfxRenderContext ctx = new OfxRenderContext(api, effect, context, time, window, paramsAt(time), shot);
+      try {
+        node.render(ctx, out);
+      } finally {
+        ctx.endProgress();
+      }
+      notice = ctx.notice();
     }
-    if (messageShown && api.messages != null) {
+    if (api.messages == null) {
+      return;
+    }
+    if (notice != null) {
+      api.messages.notice(effect, notice);
+      messageShown = true;
+    } else if (messageShown) {
       api.messages.clear(effect);
       messageShown = false;
     }

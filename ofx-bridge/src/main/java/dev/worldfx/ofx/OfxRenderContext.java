@@ -21,6 +21,8 @@ final class OfxRenderContext implements RenderContext {
   private final ParamValues params;
   private final Shot shot;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private boolean progressShown;
+  private String notice;
 
   OfxRenderContext(HostApi api, MemorySegment effect, NodeContext context, double time, RectI window, ParamValues params,
                    Shot shot) {
@@ -70,9 +72,42 @@ final class OfxRenderContext implements RenderContext {
     return false;
   }
 
+  /** Long work (a shot solve) shows the host's progress bar; Cancel there stops the work like abort. */
   @Override
-  public void progress(double fraction) {
-    // Frame renders are short; solves report through their own progress scope.
+  public synchronized void progress(double fraction) {
+    ProgressSuite p = api.progress;
+    if (p == null) {
+      return;
+    }
+    if (!progressShown) {
+      try {
+        p.start(effect, "WorldFX: solving the shot");
+        progressShown = true;
+      } catch (RuntimeException e) {
+        return; // a host that refuses a progress bar still renders
+      }
+    }
+    if (!p.update(effect, Math.clamp(fraction, 0.0, 1.0))) {
+      stopped.set(true);
+    }
+  }
+
+  @Override
+  public synchronized void notice(String text) {
+    notice = text;
+  }
+
+  /** The last note a node left for the artist during this render, or null. */
+  synchronized String notice() {
+    return notice;
+  }
+
+  /** Ends the progress bar if this render showed one. */
+  synchronized void endProgress() {
+    if (progressShown) {
+      progressShown = false;
+      api.progress.end(effect);
+    }
   }
 
   /**

@@ -20,6 +20,7 @@ final class OfxShot implements Shot, AutoCloseable {
   private final MemorySegment effect;
   private final Map<String, MemorySegment> clips = new HashMap<>();
   private final List<MemorySegment> fetched = new ArrayList<>();
+  private final java.util.IdentityHashMap<FrameView, MemorySegment> handles = new java.util.IdentityHashMap<>();
 
   OfxShot(HostApi api, MemorySegment effect) {
     this.api = api;
@@ -46,7 +47,9 @@ final class OfxShot implements Shot, AutoCloseable {
       return Optional.empty();
     }
     fetched.add(image);
-    return Optional.of(OfxNodeAdapter.view(api.effects.wrap(image)));
+    FrameView view = OfxNodeAdapter.view(api.effects.wrap(image));
+    handles.put(view, image);
+    return Optional.of(view);
   }
 
   @Override
@@ -68,10 +71,19 @@ final class OfxShot implements Shot, AutoCloseable {
   }
 
   @Override
+  public synchronized void release(FrameView frame) {
+    MemorySegment image = handles.remove(frame);
+    if (image != null && fetched.remove(image)) {
+      api.effects.release(image);
+    }
+  }
+
+  @Override
   public synchronized void close() {
     for (MemorySegment image : fetched) {
       api.effects.release(image);
     }
     fetched.clear();
+    handles.clear();
   }
 }

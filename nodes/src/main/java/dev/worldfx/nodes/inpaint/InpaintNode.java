@@ -2,32 +2,58 @@ package dev.worldfx.nodes.inpaint;
 
 import dev.worldfx.nodes.ClipSpec;
 import dev.worldfx.nodes.Components;
+import dev.worldfx.nodes.FrameRange;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.Inputs;
 import dev.worldfx.nodes.MissingInputException;
 import dev.worldfx.nodes.Node;
 import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.NodeDescriptor;
+import dev.worldfx.nodes.NodeException;
+import dev.worldfx.nodes.ParamValues;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
+import dev.worldfx.nodes.Shot;
 import dev.worldfx.nodes.UnsupportedPixelsException;
+import dev.worldfx.nodes.cache.CacheEntry;
+import dev.worldfx.nodes.cache.CacheKey;
+import dev.worldfx.nodes.cache.SequenceCache;
+import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * Inpaint. PLACEHOLDER RENDER: the matte is filled with flat 50% grey, blended by the
- * matte value, until the flow-guided propagation and synthesis of the Inpaint issue land.
- * What is already final: pixels where the matte is 0 are byte-exact copies of the source,
- * and alpha is never changed.
+ * Inpaint: removes what the matte marks across a whole shot ({@link InpaintSolver}). The first
+ * render of a shot solves it and stores every frame's fill in the sequence cache; every other
+ * render, on any thread or instance, reads its frame from there. Outside the removal region
+ * (matte after dilate and feather) pixels are byte-exact copies of the source, and alpha is never
+ * changed.
+ *
+ * <p>Cache key of frame t: node, solver revision, seed, every solve setting, the shot's range,
+ * t, and the SHA-256 of the Source (and Mask) frames within the temporal radius of t. A render
+ * checks those frames only: a change further away than the radius keeps the cached frame (the
+ * fill of t is built from frames within the radius; only the synthesis anchor reaches further).
+ *
+ * <p>Hosts without temporal access (MLT): frames are accumulated as they are rendered and frame
+ * t is solved from the up to {@link #ACCUMULATED_FRAMES} frames before it seen in this process;
+ * the node says so in its message.
  */
 public final class InpaintNode implements Node {
   public static final String ID = "dev.worldfx.Inpaint";
-  /** The placeholder's fill value, in normalised units. */
-  static final float PLACEHOLDER_FILL = 0.5f;
+  /** Changes whenever the solver's output for the same inputs changes, so old cache entries are not reused. */
+  static final String SOLVER_REVISION = "1";
+  /** Frames before the current one a host without temporal access solves from. */
+  static final int ACCUMULATED_FRAMES = 4;
 
   private static final NodeDescriptor DESCRIPTOR = new NodeDescriptor(ID, 1, 0, "WorldFX Inpaint",
-      "Removes an object or logo across a whole shot from a matte. Outside the matte every pixel is returned "
-          + "bit-exact. PLACEHOLDER: this build fills the matte with flat grey; the real fill is not implemented yet.",
+      "Removes an object or logo across a whole shot from a matte (white = remove). Pixels hidden by the object are "
+          + "found in the other frames along the optical flow; what no frame shows is synthesised from the frame's "
+          + "own texture, then blended in. Outside the matte every pixel is returned bit-exact. The first render "
+          + "solves the whole shot; other frames then read the result from the sequence cache.",
       EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL),
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
@@ -35,9 +61,49 @@ public final class InpaintNode implements Node {
           ClipSpec.output()),
       InpaintParams.ALL, true);
 
+  private final Supplier<SequenceCache> cache;
+
+  /** The node with the default sequence cache (WORLDFX_CACHE or ~/.worldfx/cache), opened on first use. */
+  public InpaintNode() {
+    this(DefaultCache::get);
+  }
+
+  public InpaintNode(Supplier<SequenceCache> cache) {
+    this.cache = cache;
+  }
+
+  /** Opens the default cache once per process; a failure is reported on every render that needs it. */
+  private static final class DefaultCache {
+    private static SequenceCache opened;
+    private static IOException failure;
+
+    static synchronized SequenceCache get() {
+      if (opened == null && failure == null) {
+        try {
+          opened = SequenceCache.openDefault();
+        } catch (IOException e) {
+          failure = e;
+        }
+      }
+      if (opened == null) {
+        throw new NodeException("Inpaint: the sequence cache at " + SequenceCache.defaultRoot(System.getenv())
+            + " cannot be used (" + failure.getMessage() + "); set " + SequenceCache.ROOT_ENV
+            + " to a writable folder", failure);
+      }
+      return opened;
+    }
+  }
+
   @Override
   public NodeDescriptor descriptor() {
     return DESCRIPTOR;
+  }
+
+  /** What a render checks: the frames within the temporal radius (the solve itself reads the whole shot). */
+  @Override
+  public FrameRange framesNeeded(double time, FrameRange source, ParamValues params) {
+    int r = params.getInt(InpaintParams.TEMPORAL_RADIUS.name());
+    return new FrameRange(Math.max(source.first(), time - r), Math.min(source.last(), time + r));
   }
 
   @Override
@@ -45,7 +111,10 @@ public final class InpaintNode implements Node {
     Inputs.requireRenderableOutput(out);
     double t = ctx.time();
     FrameView src = Inputs.source(ctx, t, out);
-    int matteSource = ctx.params().getChoice(InpaintParams.MATTE_SOURCE.name());
+    ParamValues p = ctx.params();
+    int matteSource = p.getChoice(InpaintParams.MATTE_SOURCE.name());
+    InpaintSettings settings = InpaintSettings.from(p);
+    RectI b = src.bounds();
     FrameView mask = null;
     if (matteSource == InpaintParams.MATTE_MASK_CLIP) {
       mask = ctx.shot().frame(ClipSpec.MASK, t).orElseThrow(() -> new MissingInputException(
@@ -55,31 +124,236 @@ public final class InpaintNode implements Node {
         throw new UnsupportedPixelsException("Mask pixel depth " + mask.depth() + " is not supported");
       }
     }
-    FrameView matte = mask;
+    float[] matte = NodeShotFrames.matte(matteSource, src, mask, b);
+    FrameFill fill;
+    if (isEmpty(matte)) {
+      fill = FrameFill.empty(b.width(), b.height()); // nothing to remove here, whatever the other frames hold
+    } else if (ctx.shot().temporalAccess()) {
+      fill = solved(ctx, settings, matteSource, b);
+    } else {
+      fill = accumulated(ctx, settings, matteSource, src, matte);
+    }
+    apply(ctx, src, out, fill, p.getChoice(InpaintParams.OUTPUT.name()));
+  }
+
+  private static boolean isEmpty(float[] matte) {
+    for (float m : matte) {
+      if (m > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- whole-shot solve through the sequence cache --------------------------------------------
+
+  private FrameFill solved(RenderContext ctx, InpaintSettings settings, int matteSource, RectI b) {
+    int ti = (int) Math.round(ctx.time());
+    FrameRange r = ctx.shot().range(ClipSpec.SOURCE);
+    int first = Double.isFinite(r.first()) ? (int) Math.ceil(r.first()) : ti;
+    int last = Double.isFinite(r.last()) ? (int) Math.floor(r.last()) : ti;
+    if (ti < first || ti > last) {
+      first = ti;
+      last = ti;
+    }
+    Shot shot = ctx.shot();
+    Keys keys = new Keys(shot, settings, matteSource, first, last);
+    SequenceCache store = cache.get();
+    try {
+      Optional<FrameFill> hit = read(store, keys.frame(ti));
+      if (hit.isPresent()) {
+        return hit.get();
+      }
+      int from = first, to = last;
+      return store.withSolveLock(keys.shot(), () -> {
+        Optional<FrameFill> again = read(store, keys.frame(ti));
+        if (again.isPresent()) {
+          return again.get(); // another thread or process solved the shot while this one waited
+        }
+        FrameFill[] mine = new FrameFill[1];
+        InpaintSolver solver = new InpaintSolver(settings, ctx::checkAbort, ctx::progress);
+        solver.solve(new NodeShotFrames(shot, matteSource, from, to, b), (i, fill) -> {
+          store.put(keys.frame(from + i), Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to),
+              fill.encode());
+          if (from + i == ti) {
+            mine[0] = fill;
+          }
+        });
+        return mine[0];
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new NodeException("Inpaint: the sequence cache at " + store.root() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RenderAbortedException();
+    } catch (Exception e) {
+      throw new NodeException("Inpaint: the solve failed: " + e, e);
+    }
+  }
+
+  /** A cached fill, or empty when there is none or it does not decode (then the solve overwrites it). */
+  private static Optional<FrameFill> read(SequenceCache store, CacheKey key) throws IOException {
+    Optional<CacheEntry> entry = store.get(key);
+    if (entry.isEmpty()) {
+      return Optional.empty();
+    }
+    try (CacheEntry e = entry.get()) {
+      return Optional.of(FrameFill.decode(e.payload()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Cache keys of one shot's frames; frame digests are taken once each. */
+  private static final class Keys {
+    private final Shot shot;
+    private final InpaintSettings settings;
+    private final int matteSource;
+    private final int first;
+    private final int last;
+    private final byte[][] source;
+    private final byte[][] mask;
+
+    Keys(Shot shot, InpaintSettings settings, int matteSource, int first, int last) {
+      this.shot = shot;
+      this.settings = settings;
+      this.matteSource = matteSource;
+      this.first = first;
+      this.last = last;
+      this.source = new byte[last - first + 1][];
+      this.mask = new byte[last - first + 1][];
+    }
+
+    private CacheKey.Builder base(String id) {
+      return CacheKey.builder(id, SOLVER_REVISION, settings.seed())
+          .param(InpaintParams.MATTE_SOURCE.name(), matteSource)
+          .param(InpaintParams.DILATE.name(), settings.dilate())
+          .param(InpaintParams.FEATHER.name(), settings.feather())
+          .param(InpaintParams.TEMPORAL_RADIUS.name(), settings.temporalRadius())
+          .param(InpaintParams.QUALITY.name(), settings.finalQuality())
+          .param("first", first)
+          .param("last", last);
+    }
+
+    /** Serialises solves of one shot (same settings and range) across threads and processes. */
+    CacheKey shot() {
+      return base(ID + ".solve").build();
+    }
+
+    CacheKey frame(int t) {
+      CacheKey.Builder k = base(ID).param("frame", t);
+      int r = settings.temporalRadius();
+      for (int u = Math.max(first, t - r); u <= Math.min(last, t + r); u++) {
+        k.input(ClipSpec.SOURCE, u, digest(source, ClipSpec.SOURCE, u));
+        if (matteSource == InpaintParams.MATTE_MASK_CLIP) {
+          k.input(ClipSpec.MASK, u, digest(mask, ClipSpec.MASK, u));
+        }
+      }
+      return k.build();
+    }
+
+    private byte[] digest(byte[][] memo, String clip, int t) {
+      int i = t - first;
+      if (memo[i] == null) {
+        memo[i] = shot.digest(clip, t).orElseThrow(() -> new MissingInputException("Inpaint: no " + clip
+            + " image at frame " + t + " of the shot " + first + "-" + last));
+      }
+      return memo[i];
+    }
+  }
+
+  // ---- hosts without temporal access -----------------------------------------------------------
+
+  private static FrameFill accumulated(RenderContext ctx, InpaintSettings settings, int matteSource, FrameView src,
+                                       float[] matte) {
+    RectI b = src.bounds();
+    int ti = (int) Math.round(ctx.time());
+    String shotKey = settings + "|" + matteSource + "|" + b + "|" + src.depth();
+    List<AccumulatedFrames.Frame> run = AccumulatedFrames.SHARED.addAndRun(shotKey, ti,
+        NodeShotFrames.planes(src, b), matte, Math.min(ACCUMULATED_FRAMES, settings.temporalRadius()));
+    FrameFill[] mine = new FrameFill[1];
+    ShotFrames frames = new ShotFrames() {
+      @Override
+      public int count() {
+        return run.size();
+      }
+
+      @Override
+      public int width() {
+        return b.width();
+      }
+
+      @Override
+      public int height() {
+        return b.height();
+      }
+
+      @Override
+      public dev.worldfx.nodes.synthesis.ImagePlanes rgb(int i) {
+        return run.get(i).rgb();
+      }
+
+      @Override
+      public float[] matte(int i) {
+        return run.get(i).matte();
+      }
+    };
+    try {
+      new InpaintSolver(settings, ctx::checkAbort, ctx::progress).solve(frames, (i, fill) -> {
+        if (i == run.size() - 1) {
+          mine[0] = fill;
+        }
+      }, run.size() - 1);
+    } catch (IOException e) {
+      throw new IllegalStateException("an in-memory sink does not fail", e);
+    }
+    ctx.notice("WorldFX Inpaint: this host gives the node no access to other frames, so frame " + ti + " was filled "
+        + "from the " + (run.size() - 1) + " frame(s) before it rendered in this session. For the whole-shot "
+        + "result, render the shot with `worldfx inpaint` (the command-line runner).");
+    return mine[0];
+  }
+
+  // ---- output ----------------------------------------------------------------------------------
+
+  private static void apply(RenderContext ctx, FrameView src, FrameView out, FrameFill fill, int output) {
     RectI window = ctx.renderWindow();
+    RectI b = src.bounds();
+    int fx1 = b.x1() + fill.x0(), fy1 = b.y1() + fill.y0();
+    int fx2 = fx1 + fill.width(), fy2 = fy1 + fill.height();
+    int n = fill.pixels();
+    boolean alpha = out.components() == Components.RGBA;
     ctx.forEachRow(window, y -> {
-      for (int x = window.x1(); x < window.x2(); x++) {
-        float m = FrameView.clamp01(matteValue(matteSource, src, matte, x, y));
-        if (m == 0f) {
+      if (y < fy1 || y >= fy2 || fill.width() == 0) {
+        out.copyRowFrom(src, y, window.x1(), window.x2());
+        return;
+      }
+      int inFrom = Math.clamp(fx1, window.x1(), window.x2()), inTo = Math.clamp(fx2, window.x1(), window.x2());
+      out.copyRowFrom(src, y, window.x1(), inFrom);
+      out.copyRowFrom(src, y, inTo, window.x2());
+      int row = (y - fy1) * fill.width() - fx1;
+      for (int x = inFrom; x < inTo; x++) {
+        int k = row + x;
+        float w = fill.weight()[k];
+        if (w == 0f) {
           out.copyRowFrom(src, y, x, x + 1);
           continue;
         }
         for (int c = 0; c < 3; c++) {
-          out.store(x, y, c, src.sample(x, y, c) * (1f - m) + PLACEHOLDER_FILL * m);
+          float value = switch (output) {
+            case 1 -> fill.confidence()[k];
+            case 2 -> fill.kind()[k] == FrameFill.PROPAGATED
+                ? src.sample(x, y, c) * (1f - w) + fill.rgb()[c * n + k] * w
+                : src.sample(x, y, c) * (1f - w);
+            default -> src.sample(x, y, c) * (1f - w) + fill.rgb()[c * n + k] * w;
+          };
+          out.store(x, y, c, value);
         }
-        out.copyChannelFrom(src, x, y, 3);
+        if (alpha) {
+          out.copyChannelFrom(src, x, y, 3);
+        }
       }
     });
   }
-
-  private static float matteValue(int matteSource, FrameView src, FrameView mask, int x, int y) {
-    return switch (matteSource) {
-      case InpaintParams.MATTE_MASK_CLIP -> mask.alpha(x, y);
-      case InpaintParams.MATTE_SOURCE_ALPHA -> src.alpha(x, y);
-      case InpaintParams.MATTE_SOURCE_LUMINANCE -> 0.2126f * src.sample(x, y, 0) + 0.7152f * src.sample(x, y, 1)
-          + 0.0722f * src.sample(x, y, 2);
-      default -> throw new IllegalArgumentException("matteSource index " + matteSource);
-    };
-  }
-
 }

@@ -10,6 +10,7 @@ import dev.worldfx.nodes.flow.FlowParams;
 import dev.worldfx.nodes.flow.TvL1Flow;
 import dev.worldfx.nodes.synthesis.HoleMask;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
+import dev.worldfx.nodes.synthesis.NoSourcePatchException;
 import dev.worldfx.nodes.synthesis.PatchMatchInpainter;
 import dev.worldfx.nodes.synthesis.PoissonBlender;
 import java.io.IOException;
@@ -48,7 +49,10 @@ import java.util.function.DoubleConsumer;
  *       no seam.
  * </ol>
  *
- * Confidence: 1 for a source in the neighbouring frame, falling linearly to 0.5 at the temporal
+ * <p>Small frames or holes that leave no complete 7x7 patch outside fall back to 3x3 patches,
+ * and where not even those exist to a smooth membrane (Laplace) fill from the hole's border.
+ *
+ * <p>Confidence: 1 for a source in the neighbouring frame, falling linearly to 0.5 at the temporal
  * radius; 0.25 for synthesised pixels. Same frames and settings give the same bits.
  */
 public final class InpaintSolver {
@@ -131,6 +135,14 @@ public final class InpaintSolver {
   }
 
   public Stats solve(ShotFrames frames, Sink sink) throws IOException {
+    return solve(frames, sink, 0);
+  }
+
+  /**
+   * As {@link #solve(ShotFrames, Sink)}, but frames before {@code firstOutput} only lend their
+   * pixels: they are not synthesised, blended or passed to the sink.
+   */
+  public Stats solve(ShotFrames frames, Sink sink, int firstOutput) throws IOException {
     long t0 = System.nanoTime();
     int n = frames.count();
     int w = frames.width();
@@ -143,7 +155,7 @@ public final class InpaintSolver {
     tracePass(st, w, h);
     samplePass(frames, st, w, h);
     long[] counts = new long[3];
-    synthesisPass(frames, st, sink, counts);
+    synthesisPass(frames, st, sink, counts, firstOutput);
     return new Stats(n, counts[0], counts[1], counts[2], pairs, (System.nanoTime() - t0) / 1e9);
   }
 
@@ -419,14 +431,15 @@ public final class InpaintSolver {
 
   // ---- pass 4: choose, synthesise, blend -------------------------------------------------------
 
-  private void synthesisPass(ShotFrames frames, FrameState[] st, Sink sink, long[] counts) throws IOException {
+  private void synthesisPass(ShotFrames frames, FrameState[] st, Sink sink, long[] counts, int firstOutput)
+      throws IOException {
     int n = st.length, w = frames.width(), h = frames.height(), plane = w * h;
     int radius = settings.temporalRadius();
     PatchMatchInpainter patchMatch = new PatchMatchInpainter(PatchMatchInpainter.Settings.of(
         settings.finalQuality() ? PatchMatchInpainter.Quality.FINAL : PatchMatchInpainter.Quality.DRAFT));
     PoissonBlender blender = new PoissonBlender(settings.finalQuality() ? 1e-5 : 1e-3);
     float[] previous = null; // the previous frame with its removal region filled
-    for (int t = 0; t < n; t++) {
+    for (int t = Math.max(0, firstOutput); t < n; t++) {
       abortPoll.run();
       FrameState s = st[t];
       if (s.n() == 0) {
@@ -503,9 +516,9 @@ public final class InpaintSolver {
       }
     }
     long seed = settings.seed() * 0x9E3779B97F4A7C15L + t;
-    ImagePlanes filled;
+    PatchMatchInpainter.Anchor anchor = null;
     if (previous != null && s.backU != null) {
-      float[] anchor = image.data().clone();
+      float[] a = image.data().clone();
       float[] px = new float[3];
       for (int k = 0; k < s.n(); k++) {
         int p = s.idx[k];
@@ -515,13 +528,21 @@ public final class InpaintSolver {
         int c = cropIndex(p, w, box);
         bilinear(previous, w, h, p % w + s.backU[k], p / w + s.backV[k], px);
         for (int ch = 0; ch < 3; ch++) {
-          anchor[ch * bplane + c] = px[ch];
+          a[ch * bplane + c] = px[ch];
         }
       }
-      filled = patchMatch.fill(image, new HoleMask(bh, bw, hole), seed,
-          new PatchMatchInpainter.Anchor(new ImagePlanes(3, bh, bw, anchor), ANCHOR_WEIGHT));
-    } else {
-      filled = patchMatch.fill(image, new HoleMask(bh, bw, hole), seed);
+      anchor = new PatchMatchInpainter.Anchor(new ImagePlanes(3, bh, bw, a), ANCHOR_WEIGHT);
+    }
+    HoleMask holeMask = new HoleMask(bh, bw, hole);
+    ImagePlanes filled = patchFill(patchMatch, image, holeMask, seed, anchor);
+    if (filled == null) {
+      filled = patchFill(new PatchMatchInpainter(new PatchMatchInpainter.Settings(3, 1, 4, 2)), image, holeMask, seed,
+          anchor);
+    }
+    if (filled == null) {
+      // No complete 3x3 patch outside the hole: a smooth membrane from the hole's border is all there is to go on.
+      filled = new PoissonBlender(1e-4).blendInterior(image, new ImagePlanes(3, bh, bw, new float[3 * bplane]),
+          holeMask).image();
     }
     for (int y = 0; y < bh; y++) {
       for (int x = 0; x < bw; x++) {
@@ -532,6 +553,16 @@ public final class InpaintSolver {
           }
         }
       }
+    }
+  }
+
+  /** PatchMatch's fill, or null when no source patch of its size lies wholly outside the hole. */
+  private static ImagePlanes patchFill(PatchMatchInpainter pm, ImagePlanes image, HoleMask hole, long seed,
+                                       PatchMatchInpainter.Anchor anchor) {
+    try {
+      return anchor == null ? pm.fill(image, hole, seed) : pm.fill(image, hole, seed, anchor);
+    } catch (NoSourcePatchException e) {
+      return null;
     }
   }
 

@@ -91,7 +91,7 @@ public final class PatchMatchInpainter {
     Level finest = new Level(image.channels(), image.height(), image.width(), interleave(image), hole.fill().clone(),
         anchor == null ? null : interleave(anchor.image()), r);
     if (finest.sourceCount() == 0) {
-      throw new IllegalArgumentException("no " + settings.patchSize() + "x" + settings.patchSize()
+      throw new NoSourcePatchException("no " + settings.patchSize() + "x" + settings.patchSize()
           + " patch lies wholly outside the hole: the hole covers too much of the " + image.width() + "x"
           + image.height() + " image");
     }

@@ -25,21 +25,38 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import dev.worldfx.nodes.NodeException;
+import dev.worldfx.nodes.cache.SequenceCache;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Inpaint's placeholder against docs/ofx-contract.md, recomputed here pixel by pixel. */
+/**
+ * Inpaint's render contract (docs/ofx-contract.md) pixel by pixel on one-frame shots: outside
+ * the matte a byte-exact copy, alpha untouched, inside source·(1−w) + fill·w with the weight
+ * recomputed here from the matte and the fill taken from running the solver on the same frames.
+ */
 class InpaintNodeTest {
   private static final RectI BOUNDS = new RectI(-4, 3, 12, 15);
   private static final RectI WINDOW = new RectI(-1, 5, 7, 11);
   private static final byte SENTINEL = (byte) 0xCD;
 
   private final Arena arena = Arena.ofConfined();
-  private final InpaintNode node = new InpaintNode();
+  @TempDir
+  Path cacheDir;
+  private InpaintNode node;
+
+  @BeforeEach
+  void open() throws Exception {
+    SequenceCache cache = SequenceCache.open(cacheDir, 1L << 30);
+    node = new InpaintNode(() -> cache);
+  }
 
   @AfterEach
   void close() {
@@ -72,75 +89,66 @@ class InpaintNodeTest {
 
   @ParameterizedTest
   @MethodSource("depths")
-  void matteOneIsFlatGreyAndKeepsAlpha(PixelDepth depth) {
+  void matteEverywhereIsAClearError(PixelDepth depth) {
     RawImage src = source(depth);
     RawImage mask = RawImage.of(arena, BOUNDS, PixelDepth.FLOAT, Components.ALPHA);
-    mask.fill((byte) 0);
     for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
       for (int x = BOUNDS.x1(); x < BOUNDS.x2(); x++) {
         mask.setBits(x, y, 0, Float.floatToRawIntBits(1f));
       }
     }
     RawImage out = output(depth);
-    render(NodeContext.GENERAL, Map.of(), shot(src, mask), BOUNDS, out);
-    int grey = switch (depth) {
-      case BYTE -> 128;
-      case SHORT -> 32768;
-      default -> Float.floatToRawIntBits(0.5f);
-    };
-    for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
-      for (int x = BOUNDS.x1(); x < BOUNDS.x2(); x++) {
-        for (int c = 0; c < 3; c++) {
-          assertEquals(grey, out.bits(x, y, c), "RGB at (" + x + "," + y + ")");
-        }
-        assertEquals(src.bits(x, y, 3), out.bits(x, y, 3), "alpha at (" + x + "," + y + ")");
-      }
-    }
+    NodeException e = assertThrows(NodeException.class,
+        () -> render(NodeContext.GENERAL, Map.of(), shot(src, mask), BOUNDS, out));
+    assertTrue(e.getMessage().contains("covers the whole"), e.getMessage());
+    assertUntouched(out);
   }
 
   @ParameterizedTest
   @MethodSource("depthsAndMasks")
-  void maskClipFollowsTheContract(PixelDepth depth, PixelDepth maskDepth, Components maskComponents) {
+  void maskClipFollowsTheContract(PixelDepth depth, PixelDepth maskDepth, Components maskComponents) throws Exception {
     RawImage src = source(depth);
     RawImage mask = mask(maskDepth, maskComponents, BOUNDS);
     RawImage out = output(depth);
     render(NodeContext.GENERAL, Map.of(), shot(src, mask), BOUNDS, out);
-    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y));
+    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y), expected(NodeContext.GENERAL, Map.of(), src, mask));
   }
 
   @ParameterizedTest
   @MethodSource("depths")
-  void maskSmallerThanTheSourceReadsZeroOutside(PixelDepth depth) {
+  void maskSmallerThanTheSourceReadsZeroOutside(PixelDepth depth) throws Exception {
     RawImage src = source(depth);
     RawImage mask = mask(PixelDepth.BYTE, Components.ALPHA, new RectI(0, 5, 8, 12));
     RawImage out = output(depth);
     render(NodeContext.GENERAL, Map.of("matteSource", "Mask clip"), shot(src, mask), BOUNDS, out);
-    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y));
+    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y),
+        expected(NodeContext.GENERAL, Map.of("matteSource", "Mask clip"), src, mask));
     assertArrayEquals(src.pixel(-4, 3), out.pixel(-4, 3), "outside the mask: copied");
   }
 
   @ParameterizedTest
   @MethodSource("depths")
-  void sourceAlphaFollowsTheContract(PixelDepth depth) {
+  void sourceAlphaFollowsTheContract(PixelDepth depth) throws Exception {
     RawImage src = source(depth);
     RawImage out = output(depth);
     // Filter's default matte source is Source alpha.
     render(NodeContext.FILTER, Map.of(), shot(src, null), BOUNDS, out);
-    assertInpainted(src, out, BOUNDS, (x, y) -> src.value(x, y, 3));
+    assertInpainted(src, out, BOUNDS, (x, y) -> src.value(x, y, 3), expected(NodeContext.FILTER, Map.of(), src, null));
   }
 
   @ParameterizedTest
   @MethodSource("depths")
-  void sourceLuminanceFollowsTheContract(PixelDepth depth) {
+  void sourceLuminanceFollowsTheContract(PixelDepth depth) throws Exception {
     RawImage src = source(depth);
     RawImage out = output(depth);
     render(NodeContext.FILTER, Map.of("matteSource", "Source luminance"), shot(src, null), BOUNDS, out);
-    assertInpainted(src, out, BOUNDS, (x, y) -> luminance(src, x, y));
+    assertInpainted(src, out, BOUNDS, (x, y) -> luminance(src, x, y),
+        expected(NodeContext.FILTER, Map.of("matteSource", "Source luminance"), src, null));
   }
 
   @ParameterizedTest
   @MethodSource("depths")
-  void renderWindowLeavesTheRestUntouched(PixelDepth depth) {
+  void renderWindowLeavesTheRestUntouched(PixelDepth depth) throws Exception {
     RawImage src = source(depth);
     RawImage mask = mask(PixelDepth.SHORT, Components.RGBA, BOUNDS);
     for (String matte : List.of("Mask clip", "Source alpha", "Source luminance")) {
@@ -151,19 +159,19 @@ class InpaintNodeTest {
         case "Source alpha" -> (x, y) -> src.value(x, y, 3);
         default -> (x, y) -> luminance(src, x, y);
       };
-      assertInpainted(src, out, WINDOW, m);
+      assertInpainted(src, out, WINDOW, m, expected(NodeContext.GENERAL, Map.of("matteSource", matte), src, mask));
     }
   }
 
   @Test
-  void bottomUpSourceAndPaddedOutputAreReadAndWrittenInPlace() {
+  void bottomUpSourceAndPaddedOutputAreReadAndWrittenInPlace() throws Exception {
     RawImage src = RawImage.of(arena, BOUNDS, PixelDepth.SHORT, Components.RGBA, 6, true);
     src.fillRandom(5);
     RawImage mask = mask(PixelDepth.BYTE, Components.ALPHA, BOUNDS);
     RawImage out = RawImage.of(arena, BOUNDS, PixelDepth.SHORT, Components.RGBA, 10, false);
     out.fill(SENTINEL);
     render(NodeContext.GENERAL, Map.of(), shot(src, mask), BOUNDS, out);
-    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y));
+    assertInpainted(src, out, BOUNDS, (x, y) -> maskValue(mask, x, y), expected(NodeContext.GENERAL, Map.of(), src, mask));
   }
 
   @Test
@@ -210,6 +218,11 @@ class InpaintNodeTest {
     RectI tall = new RectI(0, 0, 4, 70);
     RawImage src = RawImage.of(arena, tall, PixelDepth.BYTE, Components.RGBA);
     src.fillRandom(9);
+    for (int y = 0; y < 70; y++) {
+      for (int x = 0; x < 4; x++) {
+        src.setBits(x, y, 3, 0); // alpha 0: nothing to remove, so no solve and the render goes straight to the rows
+      }
+    }
     RawImage out = RawImage.of(arena, tall, PixelDepth.BYTE, Components.RGBA);
     out.fill(SENTINEL);
     AtomicInteger polls = new AtomicInteger();
@@ -247,7 +260,17 @@ class InpaintNodeTest {
     return 0.2126f * src.value(x, y, 0) + 0.7152f * src.value(x, y, 1) + 0.0722f * src.value(x, y, 2);
   }
 
-  private static void assertInpainted(RawImage src, RawImage out, RectI window, Matte matte) {
+  /** The solver's fill of the one-frame shot, run directly (the node must render exactly this). */
+  private FrameFill expected(NodeContext context, Map<String, String> params, RawImage src, RawImage mask)
+      throws java.io.IOException {
+    SpecParamValues values = new SpecParamValues(node.descriptor(), context, params);
+    FrameFill[] fill = new FrameFill[1];
+    new InpaintSolver(InpaintSettings.from(values), () -> {}, f -> {}).solve(new NodeShotFrames(shot(src, mask),
+        values.getChoice(InpaintParams.MATTE_SOURCE.name()), 0, 0, BOUNDS), (i, f) -> fill[0] = f);
+    return fill[0];
+  }
+
+  private static void assertInpainted(RawImage src, RawImage out, RectI window, Matte matte, FrameFill fill) {
     byte[] sentinel = new byte[out.bytesPerPixel()];
     Arrays.fill(sentinel, SENTINEL);
     int copied = 0;
@@ -272,8 +295,11 @@ class InpaintNodeTest {
         } else {
           partial++;
         }
+        int k = fill.boxIndex(x - BOUNDS.x1(), y - BOUNDS.y1());
+        assertTrue(k >= 0, "a pixel with matte " + m + " is in the fill's box " + at);
+        assertEquals(m, fill.weight()[k], "weight = the clamped matte (no dilate, no feather) " + at);
         for (int c = 0; c < 3; c++) {
-          float v = src.value(x, y, c) * (1f - m) + 0.5f * m;
+          float v = src.value(x, y, c) * (1f - m) + fill.rgb()[c * fill.pixels() + k] * m;
           assertEquals(RawImage.encode(v, out.depth), out.bits(x, y, c), "channel " + c + " at " + at + ", m=" + m);
         }
         assertEquals(src.bits(x, y, 3), out.bits(x, y, 3), "alpha at " + at);

@@ -119,4 +119,5 @@ public final class Ofx {
   // Messages
   public static final String MESSAGE_ERROR = "OfxMessageError";
   public static final String MESSAGE_WARNING = "OfxMessageWarning";
+  public static final String MESSAGE_MESSAGE = "OfxMessageMessage";
 }
