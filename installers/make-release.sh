@@ -10,7 +10,7 @@ OUT="$TARGET/release"
 STAGE="$OUT/$NAME"
 CLI_RUNTIME="$TARGET/cli-runtime"
 # The CLI writes PNGs through javax.imageio (java.desktop); the rest as the bundle.
-CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop"
+CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop,jdk.incubator.vector"
 
 if [[ ! -x "$CLI_RUNTIME/bin/java" || "$(cat "$CLI_RUNTIME/.modules" 2>/dev/null)" != "$CLI_MODULES" ]]; then
   rm -rf "$CLI_RUNTIME"
@@ -38,9 +38,12 @@ cat > "$STAGE/bin/worldfx" <<'LAUNCHER'
 #!/usr/bin/env bash
 # worldfx from a release: runs on the Java runtime shipped beside it, never on a system JDK.
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The inference kernels use the Vector API; the JVM's one-line notice that it is an incubator module is dropped.
 exec "$HERE/runtime/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC \
+  --add-modules=jdk.incubator.vector \
   -Dworldfx.root="$HERE" -Dworldfx.bundle="$HERE/WorldFX.ofx.bundle" -Dworldfx.testhost="$HERE/bin/ofx-test-host" \
-  -cp "$HERE/lib/*" dev.worldfx.cli.Main "$@"
+  -cp "$HERE/lib/*" dev.worldfx.cli.Main "$@" \
+  2> >(grep --line-buffered -v '^WARNING: Using incubator modules: jdk.incubator.vector$' >&2)
 LAUNCHER
 chmod +x "$STAGE/bin/worldfx"
 

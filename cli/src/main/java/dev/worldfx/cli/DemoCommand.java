@@ -88,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences to "
         + out.toAbsolutePath());
-    log.println("  Note: this build's nodes render PLACEHOLDERS (flat-grey inpaint fill, held frames, seeded noise);"
-        + " the real algorithms come with the inference work.");
+    log.println("  Note: Inpaint is the real solve; ExtendShot and Generate are still PLACEHOLDERS in this build"
+        + " (held frames, seeded noise).");
     return Main.EXIT_OK;
   }
 

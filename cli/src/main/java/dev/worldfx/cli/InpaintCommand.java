@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.DoubleConsumer;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -35,12 +36,17 @@ import picocli.CommandLine.Spec;
 /**
  * Runs the Inpaint node (General context: Source + Mask clips) over a PNG sequence.
  * Everything that can be checked before rendering is (frames, matte numbers, sizes, an empty
- * matte), so a bad shot fails before any output is written. Frames then stream one at a time,
- * each in its own arena: this build's node reads only frame t, so each render is handed a
- * one-frame shot and memory stays at a few frames whatever the shot length.
+ * matte), so a bad shot fails before any output is written. Each run of consecutive frames is
+ * a shot read lazily from the files ({@link ImageSequenceShot}): the first render solves it
+ * into the sequence cache, the others read their frame from there; outputs stream one frame at
+ * a time.
  */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
     description = {"Remove what a matte marks from every frame of a PNG sequence with the Inpaint node.",
+        "The shot is solved as a whole on the first frame (flow-guided propagation of the hidden background from "
+            + "the other frames, synthesis of what no frame shows, seam blending); the solve goes to the sequence "
+            + "cache (WORLDFX_CACHE, default ~/.worldfx/cache), so running again with the same inputs only renders. "
+            + "A gap in the numbering is a cut: each run of consecutive frames is solved as its own shot.",
         "Patterns hold one frame-number field: %%04d, %%d or #### (one digit per #).",
         "Every frame that exists in the --input pattern's range is processed (gaps are reported and skipped); "
             + "each needs a --matte frame with the same number and size. Outputs get the input's numbers and bit depth "
@@ -106,22 +112,35 @@ final class InpaintCommand implements Callable<Integer> {
 
     List<FrameResult> results = new ArrayList<>();
     long start = System.nanoTime();
-    for (int n : numbers) {
-      long t0 = System.nanoTime();
-      int bits;
-      try (Arena arena = Arena.ofConfined()) {
-        FrameView source = PngReader.read(arena, in.file(n));
-        FrameView mask = matteOf(arena, PngReader.read(arena, mt.file(n)));
-        FrameView result = FrameView.allocate(arena, bounds, source.depth(), Components.RGBA);
-        InMemoryShot shot = new InMemoryShot(n).with(ClipSpec.SOURCE, List.of(source)).with(ClipSpec.MASK, List.of(mask));
-        node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot), result);
-        bits = source.depth() == PixelDepth.SHORT ? 16 : 8;
-        PngWriter.write(result, out.file(n), bits);
+    // A gap is a cut: each run of consecutive frames is its own shot, solved on its first frame's render.
+    for (int[] run : runs(numbers)) {
+      ImageSequenceShot shot = new ImageSequenceShot(in, mt, run[0], run[1]);
+      int[] shown = {-1};
+      DoubleConsumer progress = f -> {
+        int pct = (int) Math.floor(f * 100);
+        if (pct / 10 != shown[0] / 10) {
+          shown[0] = pct;
+          err.printf(Locale.ROOT, "inpaint: solving frames %d-%d: %d%%%n", run[0], run[1], pct);
+          err.flush();
+        }
+      };
+      for (int n = run[0]; n <= run[1]; n++) {
+        long t0 = System.nanoTime();
+        int bits;
+        try (Arena arena = Arena.ofConfined()) {
+          FrameView result = FrameView.allocate(arena, bounds, PngReader.read(arena, in.file(n)).depth(), Components.RGBA);
+          node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot, () -> false, progress,
+              text -> err.println("inpaint: " + text)), result);
+          bits = result.depth() == PixelDepth.SHORT ? 16 : 8;
+          PngWriter.write(result, out.file(n), bits);
+        } finally {
+          shot.releaseAll();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        results.add(new FrameResult(n, bits, seconds));
+        err.printf(Locale.ROOT, "inpaint: frame %d (%d/%d) %.3f s%n", n, results.size(), numbers.size(), seconds);
+        err.flush();
       }
-      double seconds = (System.nanoTime() - t0) / 1e9;
-      results.add(new FrameResult(n, bits, seconds));
-      err.printf(Locale.ROOT, "inpaint: frame %d (%d/%d) %.3f s%n", n, results.size(), numbers.size(), seconds);
-      err.flush();
     }
     double total = (System.nanoTime() - start) / 1e9;
     if (report != null) {
@@ -131,6 +150,19 @@ final class InpaintCommand implements Callable<Integer> {
     spec.commandLine().getOut().printf(Locale.ROOT, "worldfx inpaint: wrote %d frames to %s in %.2f s%n",
         results.size(), out, total);
     return Main.EXIT_OK;
+  }
+
+  /** Runs of consecutive frame numbers, as [first, last] pairs. */
+  static List<int[]> runs(List<Integer> numbers) {
+    List<int[]> runs = new ArrayList<>();
+    for (int n : numbers) {
+      if (!runs.isEmpty() && runs.getLast()[1] == n - 1) {
+        runs.getLast()[1] = n;
+      } else {
+        runs.add(new int[] {n, n});
+      }
+    }
+    return runs;
   }
 
   /**

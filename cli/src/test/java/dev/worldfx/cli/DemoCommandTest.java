@@ -51,7 +51,7 @@ class DemoCommandTest {
   }
 
   @Test
-  void inpaintKeepsPixelsOutsideTheMatteAndGreysInside() throws IOException {
+  void inpaintKeepsPixelsOutsideTheMatteAndRemovesTheBall() throws IOException {
     BufferedImage source = read("source.0001.png");
     BufferedImage matte = read("matte.0001.png");
     BufferedImage inpaint = read("inpaint.0001.png");
@@ -66,8 +66,10 @@ class DemoCommandTest {
           kept++;
         } else {
           assertEquals(hex(0xFFFFFFFF), hex(m), "the matte is black or white " + at);
-          assertEquals(hex(0xFF808080), hex(inpaint.getRGB(x, y)), "placeholder grey " + at);
-          assertTrue(source.getRGB(x, y) != inpaint.getRGB(x, y), "changed " + at);
+          int p = inpaint.getRGB(x, y);
+          int r = p >> 16 & 0xFF, g = p >> 8 & 0xFF, b = p & 0xFF;
+          // the ball is (0.85, 0.10, 0.08); the backdrop under it has green >= 0.35 and blue >= 0.3
+          assertTrue(g > 0.25 * 255 && b > 0.2 * 255, "no ball left at " + at + ": " + hex(p) + " r=" + r);
           filled++;
         }
       }
