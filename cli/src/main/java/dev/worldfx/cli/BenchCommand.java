@@ -3,25 +3,58 @@ package dev.worldfx.cli;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Benchmarks, each printing ratios against a reference measured in the same run.
  * `bridge`: pass-through render through the C test host vs memcpy, and JVM boot time.
  * `kernels`: our CPU kernels vs OpenBLAS (benchmarks module; never shipped).
+ * `inpaint`: the whole-shot Inpaint solve on a synthetic shot, one fresh JVM per case
+ * ({@link InpaintBench}), vs generating the shot's frames.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Run a benchmark; prints ratios against a reference measured in the same run.",
-    footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels"})
+    description = {"Run a benchmark; prints ratios against a reference measured in the same run.",
+        "bridge: per-frame overhead of a pass-through render through the C test host vs memcpy, and JVM boot time.",
+        "kernels: our CPU kernels (GEMM, convolution, grid-sample) vs OpenBLAS.",
+        "inpaint: the whole-shot Inpaint solve on a synthetic shot (panning background, moving disc), each case "
+            + "(size x quality) in a fresh JVM: frames/s, peak RSS and peak heap, and the solve time as a multiple "
+            + "of generating the shot's frames once. Goal: draft >= 10 frames/s at 640x360; 1920x1080 100 frames "
+            + "within 24 GiB."},
+    footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels", "  worldfx bench inpaint",
+        "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Which benchmark: bridge | kernels")
+  @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint")
   String which;
+
+  @Option(names = "--sizes", split = ",", paramLabel = "WxH", defaultValue = "640x360,1920x1080",
+      description = "inpaint: frame sizes (default: ${DEFAULT-VALUE}).")
+  List<String> sizes;
+
+  @Option(names = "--quality", split = ",", paramLabel = "draft|final", defaultValue = "draft,final",
+      description = "inpaint: qualities (default: ${DEFAULT-VALUE}).")
+  List<String> qualities;
+
+  @Option(names = "--frames", paramLabel = "N",
+      description = "inpaint: frames per case (default: 48 below 1280x720; from 1280x720 up 100 for draft, 12 for "
+          + "final).")
+  Integer frames;
+
+  @Spec
+  CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if ("inpaint".equals(which)) {
+      return InpaintBench.runAll(inpaintCases(), System.out, System.err);
+    }
     Path root = Path.of(System.getProperty("worldfx.root", "."));
     List<String> command = switch (which) {
       case "bridge" -> {
@@ -38,10 +71,31 @@ final class BenchCommand implements Callable<Integer> {
             "-cp", jar + File.pathSeparator + root.resolve("benchmarks/target/lib") + File.separator + "*",
             "dev.worldfx.benchmarks.KernelBench");
       }
-      default -> throw new IllegalArgumentException("unknown benchmark '" + which + "' (known: bridge, kernels)");
+      default -> throw new IllegalArgumentException("unknown benchmark '" + which + "' (known: bridge, kernels, inpaint)");
     };
     Process p = new ProcessBuilder(command).inheritIO().start();
     return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+  }
+
+  /** The cases `bench inpaint` runs: every size with every quality, in that order. */
+  List<InpaintBench.Case> inpaintCases() {
+    if (frames != null && frames < 1) {
+      throw new ParameterException(spec.commandLine(), "--frames must be at least 1, got " + frames);
+    }
+    List<InpaintBench.Case> cases = new ArrayList<>();
+    try {
+      for (String size : sizes) {
+        int[] wh = InpaintBench.parseSize(size);
+        for (String quality : qualities) {
+          boolean fin = InpaintBench.parseQuality(quality);
+          cases.add(new InpaintBench.Case(wh[0], wh[1], fin,
+              frames != null ? frames : InpaintBench.Case.defaultFrames(wh[0], wh[1], fin)));
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    return cases;
   }
 
   private static void require(boolean present, String what) {

@@ -50,14 +50,16 @@ import picocli.CommandLine.Spec;
         "Patterns hold one frame-number field: %%04d, %%d or #### (one digit per #).",
         "Every frame that exists in the --input pattern's range is processed (gaps are reported and skipped); "
             + "each needs a --matte frame with the same number and size. Outputs get the input's numbers and bit depth "
-            + "(8 or 16 bits per channel).",
+            + "(8 or 16 bits per channel) and channels (RGB or RGBA).",
         "Matte: white (1.0) = remove. The matte value is the matte image's Rec. 709 luminance times its alpha, so a "
             + "grey or RGB matte works as is, and so does an RGBA matte whose alpha holds the shape over white. "
             + "A matte that is black in every frame is refused: there is nothing to remove."},
     footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing, mismatched or unreadable frames; empty matte).",
         "", "Example:",
         "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png \\",
-        "      --output OUT/%%04d.png --quality final --seed 7 --report report.json"})
+        "      --output OUT/%%04d.png --quality final --seed 7 --report report.json",
+        "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png --output OUT/%%04d.png \\",
+        "      --set dilate=3 --set temporalRadius=24"})
 final class InpaintCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATTERN", description = "Source frames, e.g. IN/%%04d.png.")
   String input;
@@ -78,6 +80,12 @@ final class InpaintCommand implements Callable<Integer> {
   @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report (frames, timings, settings).")
   Path report;
 
+  @Option(names = "--set", paramLabel = "NAME=VALUE",
+      description = "Any other Inpaint parameter, checked against the node's declaration (the same one hosts show): "
+          + "dilate (px, default 0), feather (px, default 0), temporalRadius (frames, default 8), "
+          + "output (Result | Confidence | Propagated only). Repeatable, e.g. --set dilate=3 --set temporalRadius=24.")
+  Map<String, String> sets = new java.util.LinkedHashMap<>();
+
   @Spec
   CommandSpec spec;
 
@@ -93,10 +101,17 @@ final class InpaintCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Node node = nodes.byId(InpaintNode.ID);
-    SpecParamValues values = usage(() -> new SpecParamValues(node.descriptor(), NodeContext.GENERAL, Map.of(
-        InpaintParams.MATTE_SOURCE.name(), Integer.toString(InpaintParams.MATTE_MASK_CLIP),
-        InpaintParams.QUALITY.name(), quality,
-        InpaintParams.SEED.name(), Integer.toString(seed))));
+    Map<String, String> params = new java.util.LinkedHashMap<>(sets);
+    for (String fixed : List.of(InpaintParams.MATTE_SOURCE.name(), InpaintParams.QUALITY.name(), InpaintParams.SEED.name())) {
+      if (params.containsKey(fixed)) {
+        throw new ParameterException(spec.commandLine(), "--set " + fixed + " is not allowed: "
+            + (fixed.equals(InpaintParams.MATTE_SOURCE.name()) ? "the matte always comes from --matte" : "use --" + fixed));
+      }
+    }
+    params.put(InpaintParams.MATTE_SOURCE.name(), Integer.toString(InpaintParams.MATTE_MASK_CLIP));
+    params.put(InpaintParams.QUALITY.name(), quality);
+    params.put(InpaintParams.SEED.name(), Integer.toString(seed));
+    SpecParamValues values = usage(() -> new SpecParamValues(node.descriptor(), NodeContext.GENERAL, params));
     ImageSequence in = usage(() -> ImageSequence.parse(input));
     ImageSequence mt = usage(() -> ImageSequence.parse(matte));
     ImageSequence out = usage(() -> ImageSequence.parse(output));
@@ -132,7 +147,7 @@ final class InpaintCommand implements Callable<Integer> {
           node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot, () -> false, progress,
               text -> err.println("inpaint: " + text)), result);
           bits = result.depth() == PixelDepth.SHORT ? 16 : 8;
-          PngWriter.write(result, out.file(n), bits);
+          PngWriter.write(result, out.file(n), bits, PngReader.hasAlpha(in.file(n)));
         } finally {
           shot.releaseAll();
         }
@@ -258,6 +273,12 @@ final class InpaintCommand implements Callable<Integer> {
     s.append("  \"output\": ").append(quote(out.pattern())).append(",\n");
     s.append("  \"quality\": ").append(quote(quality.toLowerCase(Locale.ROOT))).append(",\n");
     s.append("  \"seed\": ").append(seed).append(",\n");
+    s.append("  \"set\": {");
+    int k = 0;
+    for (Map.Entry<String, String> e : sets.entrySet()) {
+      s.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ").append(quote(e.getValue()));
+    }
+    s.append("},\n");
     s.append("  \"width\": ").append(bounds.width()).append(",\n");
     s.append("  \"height\": ").append(bounds.height()).append(",\n");
     s.append("  \"frameCount\": ").append(results.size()).append(",\n");

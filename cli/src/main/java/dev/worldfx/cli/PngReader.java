@@ -32,6 +32,11 @@ final class PngReader {
     return withReader(file, r -> new RectI(0, 0, r.getWidth(0), r.getHeight(0)));
   }
 
+  /** Whether the file carries an alpha channel (or a transparent palette entry); from the header only. */
+  static boolean hasAlpha(Path file) throws IOException {
+    return withReader(file, r -> r.getRawImageType(0).getColorModel().hasAlpha());
+  }
+
   /** The whole image as an RGBA frame allocated in {@code arena}. */
   static FrameView read(Arena arena, Path file) throws IOException {
     BufferedImage img = withReader(file, r -> r.read(0));

@@ -32,20 +32,26 @@ final class PngWriter {
     write(frame, file, 8);
   }
 
-  /** A PNG with {@code bitsPerChannel} = 8 or 16. */
+  /** An RGBA PNG with {@code bitsPerChannel} = 8 or 16. */
   static void write(FrameView frame, Path file, int bitsPerChannel) throws IOException {
+    write(frame, file, bitsPerChannel, true);
+  }
+
+  /** A PNG with {@code bitsPerChannel} = 8 or 16, RGBA or (without {@code alpha}) RGB. */
+  static void write(FrameView frame, Path file, int bitsPerChannel, boolean alpha) throws IOException {
     if (bitsPerChannel != 8 && bitsPerChannel != 16) {
       throw new IllegalArgumentException("PNG frames are written at 8 or 16 bits per channel, not " + bitsPerChannel);
     }
     int w = frame.bounds().width();
     int h = frame.bounds().height();
-    ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), true, false,
-        Transparency.TRANSLUCENT, bitsPerChannel == 8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_USHORT);
+    ComponentColorModel model = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), alpha, false,
+        alpha ? Transparency.TRANSLUCENT : Transparency.OPAQUE,
+        bitsPerChannel == 8 ? DataBuffer.TYPE_BYTE : DataBuffer.TYPE_USHORT);
     BufferedImage img = new BufferedImage(model, model.createCompatibleWritableRaster(w, h), false, null);
     WritableRaster raster = img.getRaster();
     int max = (1 << bitsPerChannel) - 1;
     boolean single = frame.components().channels() == 1;
-    int[] rgba = new int[4];
+    int[] rgba = new int[alpha ? 4 : 3];
     for (int row = 0; row < h; row++) {
       int y = frame.bounds().y2() - 1 - row;
       for (int col = 0; col < w; col++) {
@@ -53,7 +59,9 @@ final class PngWriter {
         for (int c = 0; c < 3; c++) {
           rgba[c] = quantise(frame.sample(x, y, single ? 0 : c), max);
         }
-        rgba[3] = single ? max : quantise(frame.alpha(x, y), max);
+        if (alpha) {
+          rgba[3] = single ? max : quantise(frame.alpha(x, y), max);
+        }
         raster.setPixel(col, row, rgba);
       }
     }
