@@ -349,7 +349,76 @@ static void extend_time_domain(Bundle *b, ContextKind ctx) {
   }
 }
 
+/* A shot where the right answer is known: a smooth background panning 2 px per frame and an
+ * opaque red disc moving 4 px per frame whose alpha (the default Filter matte) is 1. Rendered
+ * at t = 4, the disc must be gone: inside it the output is close to the background the other
+ * frames show (the fill's error must be a small part of the disc's own), and outside it the
+ * contract check holds (byte-exact copy, alpha untouched). */
+static float scene_background(int x, int y, int t, int c) {
+  return 0.5f + 0.3f * sinf((float)(x + 2 * t) / 6.0f + (float)c) * cosf((float)y / 9.0f);
+}
+
+static bool scene_in_disc(int x, int y, int t) {
+  int dx = x - (14 + 4 * t), dy = y - 24;
+  return dx * dx + dy * dy <= 36;
+}
+
+static void inpaint_removes_object(Bundle *b, Depth d) {
+  char name[96];
+  snprintf(name, sizeof name, "render/Inpaint/Filter/object-removed/%s", depth_label(d));
+  if (!check_wanted(name)) return;
+  char why[1024] = "";
+  RenderSpec s = render_spec_default(PLUGIN_INPAINT, CTX_FILTER, d);
+  s.out_bounds = s.src_bounds = s.mask_bounds = s.window = rect(0, 0, 64, 48);
+  s.matte_source = MATTE_SOURCE_ALPHA;
+  s.nframes = 10;
+  s.time = 4;
+  Fixture f;
+  bool ok = fixture_setup(b, &s, &f, why, sizeof why);
+  if (ok) {
+    for (int t = 0; t < f.nframes; t++) {
+      Image *img = f.frames[t];
+      for (int y = 0; y < 48; y++)
+        for (int x = 0; x < 64; x++) {
+          unsigned char *px = image_pixel(img, x, y);
+          bool disc = scene_in_disc(x, y, t);
+          for (int c = 0; c < 3; c++) channel_store(d, px, c, disc ? (c == 0 ? 1.0f : 0.0f) : scene_background(x, y, t, c));
+          channel_store(d, px, 3, disc ? 1.0f : 0.0f);
+        }
+      memcpy(img->snapshot, img->alloc, img->alloc_size);
+    }
+    Image *out = NULL;
+    ok = render_checked(&f, s.time, why, sizeof why, &out);
+    if (ok) {
+      double fill_err = 0, object_err = 0;
+      int n = 0;
+      for (int y = 0; y < 48; y++)
+        for (int x = 0; x < 64; x++) {
+          if (!scene_in_disc(x, y, 4)) continue;
+          const unsigned char *px = image_pixel(out, x, y);
+          for (int c = 0; c < 3; c++) {
+            float truth = scene_background(x, y, 4, c);
+            fill_err += fabs(channel_value(d, px, c) - truth);
+            object_err += fabs((c == 0 ? 1.0 : 0.0) - truth);
+          }
+          n += 3;
+        }
+      fill_err /= n;
+      object_err /= n;
+      if (!(fill_err < 0.1 * object_err)) {
+        ok = false;
+        snprintf(why, sizeof why, "inside the disc the mean error to the background is %.4f, the disc's own %.4f: "
+                 "the object was not removed", fill_err, object_err);
+      }
+      image_free(out);
+    }
+  }
+  fixture_teardown(&f);
+  check_report(name, ok, why);
+}
+
 void run_render_checks(Bundle *b) {
+  for (int i = 0; i < NDEPTHS; i++) inpaint_removes_object(b, render_depths[i]);
   for (int i = 0; i < NDEPTHS; i++) variant_renders(b, render_depths[i]);
   generate_determinism(b, CTX_GENERATOR);
   generate_determinism(b, CTX_FILTER);

@@ -19,7 +19,7 @@ const char *const context_short[CTX_KINDS] = {"Filter", "General", "Generator"};
 static float clamp01(float v) { return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v; }
 
 /* Channel c of a pixel as the contract's float: 8-bit b/255f, 16-bit s/65535f, float as is. */
-static float channel_value(Depth d, const unsigned char *px, int c) {
+float channel_value(Depth d, const unsigned char *px, int c) {
   switch (d) {
   case DEPTH_BYTE: return (float)px[c] / 255.0f;
   case DEPTH_SHORT: {
@@ -37,7 +37,7 @@ static float channel_value(Depth d, const unsigned char *px, int c) {
 }
 
 /* The contract's conversion back: floor(clamp01(v)*max + 0.5f), float stored as is. */
-static void channel_store(Depth d, unsigned char *px, int c, float v) {
+void channel_store(Depth d, unsigned char *px, int c, float v) {
   switch (d) {
   case DEPTH_BYTE: px[c] = (unsigned char)(int)floorf(clamp01(v) * 255.0f + 0.5f); break;
   case DEPTH_SHORT: {

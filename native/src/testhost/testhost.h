@@ -112,6 +112,9 @@ const char *comps_ofx(int ncomp);
 Image *image_new(Depth depth, int ncomp, OfxRectI bounds, bool bottom_up, int pad);
 void image_free(Image *img);
 unsigned char *image_pixel(const Image *img, int x, int y); /* NULL outside bounds */
+/* The contract's conversions of one channel: to float, and back (clamped, rounded). */
+float channel_value(Depth d, const unsigned char *px, int c);
+void channel_store(Depth d, unsigned char *px, int c, float v);
 int image_width(const Image *img);
 int image_height(const Image *img);
 
