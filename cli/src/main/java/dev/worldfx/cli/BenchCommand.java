@@ -71,7 +71,8 @@ final class BenchCommand implements Callable<Integer> {
             "-cp", jar + File.pathSeparator + root.resolve("benchmarks/target/lib") + File.separator + "*",
             "dev.worldfx.benchmarks.KernelBench");
       }
-      default -> throw new IllegalArgumentException("unknown benchmark '" + which + "' (known: bridge, kernels, inpaint)");
+      default -> throw new IllegalArgumentException("unknown benchmark '" + which
+          + "' (known: bridge, kernels, inpaint)");
     };
     Process p = new ProcessBuilder(command).inheritIO().start();
     return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;

@@ -65,7 +65,7 @@ public final class InpaintBench {
       return finalQuality ? "final" : "draft";
     }
 
-    /** Frames when none are asked for: enough for a steady rate, with the whole default run within ~10 min on 2 cores. */
+    /** Frames when none are asked for: a steady rate, yet the whole default run within ~10 min on 2 cores. */
     static int defaultFrames(int width, int height, boolean finalQuality) {
       if ((long) width * height >= 1280L * 720) {
         return finalQuality ? 12 : 100;
@@ -80,8 +80,8 @@ public final class InpaintBench {
 
   /** What a child measured; {@link #line} and {@link #parse} are the parent-child protocol. */
   record Result(String size, String quality, int frames, double seconds, double fps, double vmHwmMib,
-                double heapPeakMib, double referenceSeconds, long removalPxPerFrame, long propagated,
-                long synthesised, int flowPairs) {
+                double heapPeakMib, double heapLiveMib, double referenceSeconds, long removalPxPerFrame,
+                long propagated, long synthesised, int flowPairs) {
     static final String PREFIX = "RESULT ";
 
     /** Solve time as a multiple of the reference (generating every frame once). */
@@ -91,9 +91,9 @@ public final class InpaintBench {
 
     String line() {
       return String.format(Locale.ROOT, PREFIX + "size=%s quality=%s frames=%d seconds=%.4f fps=%.4f vmhwm_mib=%.1f "
-              + "heap_peak_mib=%.1f reference_seconds=%.6f ratio=%.2f removal_px_per_frame=%d propagated=%d "
-              + "synthesised=%d flow_pairs=%d", size, quality, frames, seconds, fps, vmHwmMib, heapPeakMib,
-          referenceSeconds, ratio(), removalPxPerFrame, propagated, synthesised, flowPairs);
+              + "heap_peak_mib=%.1f heap_live_mib=%.1f reference_seconds=%.6f ratio=%.2f removal_px_per_frame=%d "
+              + "propagated=%d synthesised=%d flow_pairs=%d", size, quality, frames, seconds, fps, vmHwmMib,
+          heapPeakMib, heapLiveMib, referenceSeconds, ratio(), removalPxPerFrame, propagated, synthesised, flowPairs);
     }
 
     static Result parse(String line) {
@@ -112,6 +112,7 @@ public final class InpaintBench {
         return new Result(get(kv, "size"), get(kv, "quality"), Integer.parseInt(get(kv, "frames")),
             Double.parseDouble(get(kv, "seconds")), Double.parseDouble(get(kv, "fps")),
             Double.parseDouble(get(kv, "vmhwm_mib")), Double.parseDouble(get(kv, "heap_peak_mib")),
+            Double.parseDouble(get(kv, "heap_live_mib")),
             Double.parseDouble(get(kv, "reference_seconds")), Long.parseLong(get(kv, "removal_px_per_frame")),
             Long.parseLong(get(kv, "propagated")), Long.parseLong(get(kv, "synthesised")),
             Integer.parseInt(get(kv, "flow_pairs")));
@@ -138,8 +139,8 @@ public final class InpaintBench {
         + "it; results written to a sequence cache),%n  each case in a fresh JVM (SerialGC, %d cores here); ratio = "
         + "solve time / time to generate every frame of the shot once, same JVM%n%n",
         Runtime.getRuntime().availableProcessors());
-    out.printf(Locale.ROOT, "  %-10s %-7s %6s %9s %9s %13s %13s %13s %12s %7s%n", "size", "quality", "frames",
-        "solve s", "frames/s", "peak RSS MiB", "peak heap MiB", "x frame read", "removal px/f", "synth %");
+    out.printf(Locale.ROOT, "  %-10s %-7s %6s %9s %9s %13s %14s %13s %12s %7s%n", "size", "quality", "frames",
+        "solve s", "frames/s", "peak RSS MiB", "heap peak/live", "x frame read", "removal px/f", "synth %");
     out.flush();
     List<Result> results = new ArrayList<>();
     for (Case c : cases) {
@@ -160,8 +161,9 @@ public final class InpaintBench {
       }
       results.add(r);
       long removal = r.propagated() + r.synthesised();
-      out.printf(Locale.ROOT, "  %-10s %-7s %6d %9.2f %9.2f %13.0f %13.0f %12.1fx %12d %7.1f%n", r.size(), r.quality(),
-          r.frames(), r.seconds(), r.fps(), r.vmHwmMib(), r.heapPeakMib(), r.ratio(), r.removalPxPerFrame(),
+      out.printf(Locale.ROOT, "  %-10s %-7s %6d %9.2f %9.2f %13.0f %14s %12.1fx %12d %7.1f%n", r.size(), r.quality(),
+          r.frames(), r.seconds(), r.fps(), r.vmHwmMib(),
+          String.format(Locale.ROOT, "%.0f/%.0f", r.heapPeakMib(), r.heapLiveMib()), r.ratio(), r.removalPxPerFrame(),
           removal == 0 ? 0.0 : 100.0 * r.synthesised() / removal);
       out.flush();
     }
@@ -314,6 +316,7 @@ public final class InpaintBench {
           cache.put(CacheKey.builder("bench", "1", 0).param("frame", i).build(), Map.of(), fill.encode()));
       double seconds = (System.nanoTime() - t0) / 1e9;
       double heapPeakMib = heap.peakBytes() / (double) (1 << 20);
+      double heapLiveMib = heap.liveBytes() / (double) (1 << 20);
       double vmHwmMib = vmHwmBytes() / (double) (1 << 20);
       heap.stop();
 
@@ -328,7 +331,7 @@ public final class InpaintBench {
         throw new IllegalStateException("the synthetic shot produced NaN");
       }
       return new Result(c.size(), c.quality(), stats.frames(), seconds, stats.frames() / seconds, vmHwmMib,
-          heapPeakMib, reference, stats.removalPixels() / stats.frames(), stats.propagatedPixels(),
+          heapPeakMib, heapLiveMib, reference, stats.removalPixels() / stats.frames(), stats.propagatedPixels(),
           stats.synthesisedPixels(), stats.flowPairs());
     } finally {
       deleteRecursively(tmp);
@@ -356,11 +359,15 @@ public final class InpaintBench {
 
   /**
    * Peak heap in use: the largest heap occupancy just before any collection (from the GC
-   * notifications), or now, whichever is larger. Collections are when the heap is fullest.
+   * notifications), or now, whichever is larger; collections are when the heap is fullest, so
+   * this includes garbage not yet collected and follows the heap size the JVM chose. Live peak:
+   * the largest occupancy just after a collection (an upper bound on what was reachable then),
+   * or now: what the solve needed to hold.
    */
   static final class HeapPeak {
     private final Set<String> heapPools;
     private final AtomicLong peak = new AtomicLong();
+    private final AtomicLong live = new AtomicLong();
     private final List<Runnable> undo = new ArrayList<>();
 
     private HeapPeak() {
@@ -376,13 +383,8 @@ public final class InpaintBench {
             if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
               GarbageCollectionNotificationInfo info =
                   GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData());
-              long used = 0;
-              for (Map.Entry<String, MemoryUsage> e : info.getGcInfo().getMemoryUsageBeforeGc().entrySet()) {
-                if (h.heapPools.contains(e.getKey())) {
-                  used += e.getValue().getUsed();
-                }
-              }
-              h.peak.accumulateAndGet(used, Math::max);
+              h.peak.accumulateAndGet(h.heapUsed(info.getGcInfo().getMemoryUsageBeforeGc()), Math::max);
+              h.live.accumulateAndGet(h.heapUsed(info.getGcInfo().getMemoryUsageAfterGc()), Math::max);
             }
           };
           emitter.addNotificationListener(l, null, null);
@@ -398,8 +400,23 @@ public final class InpaintBench {
       return h;
     }
 
+    private long heapUsed(Map<String, MemoryUsage> pools) {
+      long used = 0;
+      for (Map.Entry<String, MemoryUsage> e : pools.entrySet()) {
+        if (heapPools.contains(e.getKey())) {
+          used += e.getValue().getUsed();
+        }
+      }
+      return used;
+    }
+
     long peakBytes() {
       return Math.max(peak.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+
+    long liveBytes() {
+      return Math.max(live.get(), Math.min(peakBytes(),
+          ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed()));
     }
 
     void stop() {

@@ -505,7 +505,9 @@ public final class InpaintSolver {
         y1 = Math.max(y1, p / w + 1);
       }
     }
-    int margin = Math.max(32, 2 * Math.max(x1 - x0, y1 - y0));
+    // Sources from near the hole: a wide crop brings in unrelated smooth areas (sky) that an
+    // unsure estimate matches best, and the fill comes out flat.
+    int margin = Math.max(24, Math.max(x1 - x0, y1 - y0) / 2);
     int[] box = {Math.max(0, x0 - margin), Math.max(0, y0 - margin), Math.min(w, x1 + margin), Math.min(h, y1 + margin)};
     int bw = box[2] - box[0], bh = box[3] - box[1], bplane = bw * bh, plane = w * h;
     ImagePlanes image = new ImagePlanes(3, bh, bw, crop(composite, 3, w, h, box));

@@ -100,7 +100,7 @@ public final class PatchMatchInpainter {
     SplittableRandom rng = new SplittableRandom(seed);
 
     Level coarsest = pyramid[pyramid.length - 1];
-    coarsest.fillByOnionPeel();
+    coarsest.fillByPatchOnionPeel(rng);
     coarsest.randomField(rng);
     for (int l = pyramid.length - 1; l >= 0; l--) {
       Level lv = pyramid[l];
@@ -275,53 +275,99 @@ public final class PatchMatchInpainter {
       return new Level(c, ch, cw, ci, chole, ca, patchRadius);
     }
 
+    /** Candidate sources tried per pixel by the onion-peel start (all of them when there are fewer). */
+    static final int PEEL_CANDIDATES = 1500;
+
     /**
-     * Starting guess at the coarsest level: peel the hole from its border inwards, each pixel
-     * taking the mean of its already known 8-neighbours (each layer from the previous state).
+     * Starting guess at the coarsest level, textured: peel the hole from its border inwards (as
+     * Newson et al., "Video Inpainting of Complex Scenes", SIAM J. Imaging Sci. 2014, start
+     * theirs); each pixel of a layer takes the centre value of the source patch that best matches
+     * the pixels known so far around it (mean squared difference over those only), searched
+     * among all sources or a fixed random sample of {@link #PEEL_CANDIDATES}. A smooth start
+     * (the mean of the neighbours) lets the EM settle on flat patches, and a real texture around
+     * the hole then comes back as a blur.
      */
-    void fillByOnionPeel() {
+    void fillByPatchOnionPeel(SplittableRandom rng) {
       boolean[] known = new boolean[h * w];
       int left = 0;
       for (int i = 0; i < known.length; i++) {
         known[i] = !hole[i];
         left += hole[i] ? 1 : 0;
       }
+      int[] candidates = sources;
+      if (sources.length > PEEL_CANDIDATES) {
+        candidates = new int[PEEL_CANDIDATES];
+        for (int j = 0; j < candidates.length; j++) {
+          candidates[j] = sources[rng.nextInt(sources.length)];
+        }
+      }
       int[] layer = new int[left];
-      float[] sums = new float[c];
       while (left > 0) {
         int n = 0;
-        for (int y = 0; y < h; y++) {
-          for (int x = 0; x < w; x++) {
-            int i = y * w + x;
-            if (known[i]) {
-              continue;
-            }
-            int cnt = 0;
-            Arrays.fill(sums, 0f);
-            for (int dy = -1; dy <= 1; dy++) {
-              for (int dx = -1; dx <= 1; dx++) {
-                int yy = y + dy, xx = x + dx;
-                if (yy >= 0 && yy < h && xx >= 0 && xx < w && known[yy * w + xx]) {
-                  cnt++;
-                  for (int k = 0; k < c; k++) {
-                    sums[k] += img[(yy * w + xx) * c + k];
-                  }
-                }
-              }
-            }
-            if (cnt > 0) {
-              for (int k = 0; k < c; k++) {
-                img[i * c + k] = sums[k] / cnt; // read only from pixels known before this layer
-              }
-              layer[n++] = i;
+        for (int i = 0; i < h * w; i++) {
+          if (!known[i] && touchesKnown(known, i)) {
+            layer[n++] = i;
+          }
+        }
+        if (n == 0) {
+          break; // cannot happen while a source exists; guards the loop
+        }
+        for (int j = 0; j < n; j++) {
+          int p = layer[j], best = candidates[0];
+          float bestD = Float.POSITIVE_INFINITY;
+          for (int q : candidates) {
+            float d = knownDistance(known, p, q);
+            if (d < bestD) {
+              bestD = d;
+              best = q;
             }
           }
+          System.arraycopy(img, best * c, img, p * c, c);
         }
         for (int j = 0; j < n; j++) {
           known[layer[j]] = true;
         }
         left -= n;
       }
+    }
+
+    private boolean touchesKnown(boolean[] known, int i) {
+      int x = i % w, y = i / w;
+      for (int dy = -1; dy <= 1; dy++) {
+        for (int dx = -1; dx <= 1; dx++) {
+          int yy = y + dy, xx = x + dx;
+          if (yy >= 0 && yy < h && xx >= 0 && xx < w && known[yy * w + xx]) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+
+    /** Mean squared difference over the pixels of the patch at p that are known (+inf when none are). */
+    private float knownDistance(boolean[] known, int p, int q) {
+      int px = p % w, py = p / w, qx = q % w, qy = q / w;
+      float sum = 0f;
+      int n = 0;
+      for (int dy = -r; dy <= r; dy++) {
+        int yy = py + dy;
+        if (yy < 0 || yy >= h) {
+          continue;
+        }
+        for (int dx = -r; dx <= r; dx++) {
+          int xx = px + dx;
+          if (xx < 0 || xx >= w || !known[yy * w + xx]) {
+            continue;
+          }
+          int ti = (yy * w + xx) * c, si = ((qy + dy) * w + qx + dx) * c;
+          for (int k = 0; k < c; k++) {
+            float d = img[ti + k] - img[si + k];
+            sum += d * d;
+          }
+          n += c;
+        }
+      }
+      return n == 0 ? Float.POSITIVE_INFINITY : sum / n;
     }
 
     void randomField(SplittableRandom rng) {
