@@ -81,7 +81,7 @@ public final class InpaintBench {
   /** What a child measured; {@link #line} and {@link #parse} are the parent-child protocol. */
   record Result(String size, String quality, int frames, double seconds, double fps, double vmHwmMib,
                 double heapPeakMib, double heapLiveMib, double referenceSeconds, long removalPxPerFrame,
-                long propagated, long synthesised, int flowPairs) {
+                long propagated, long synthesised, int flowPairs, double warmFps) {
     static final String PREFIX = "RESULT ";
 
     /** Solve time as a multiple of the reference (generating every frame once). */
@@ -92,8 +92,9 @@ public final class InpaintBench {
     String line() {
       return String.format(Locale.ROOT, PREFIX + "size=%s quality=%s frames=%d seconds=%.4f fps=%.4f vmhwm_mib=%.1f "
               + "heap_peak_mib=%.1f heap_live_mib=%.1f reference_seconds=%.6f ratio=%.2f removal_px_per_frame=%d "
-              + "propagated=%d synthesised=%d flow_pairs=%d", size, quality, frames, seconds, fps, vmHwmMib,
-          heapPeakMib, heapLiveMib, referenceSeconds, ratio(), removalPxPerFrame, propagated, synthesised, flowPairs);
+              + "propagated=%d synthesised=%d flow_pairs=%d warm_fps=%.4f", size, quality, frames, seconds, fps, vmHwmMib,
+          heapPeakMib, heapLiveMib, referenceSeconds, ratio(), removalPxPerFrame, propagated, synthesised, flowPairs,
+          warmFps);
     }
 
     static Result parse(String line) {
@@ -115,7 +116,7 @@ public final class InpaintBench {
             Double.parseDouble(get(kv, "heap_live_mib")),
             Double.parseDouble(get(kv, "reference_seconds")), Long.parseLong(get(kv, "removal_px_per_frame")),
             Long.parseLong(get(kv, "propagated")), Long.parseLong(get(kv, "synthesised")),
-            Integer.parseInt(get(kv, "flow_pairs")));
+            Integer.parseInt(get(kv, "flow_pairs")), Double.parseDouble(get(kv, "warm_fps")));
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException("malformed number in " + line, e);
       }
@@ -137,10 +138,11 @@ public final class InpaintBench {
     out.printf(Locale.ROOT, "worldfx bench inpaint: whole-shot Inpaint solve (dilate 2, feather 0, temporal radius 8, "
         + "seed 0) on a synthetic shot%n  (panning procedural background, opaque disc of radius H/10 moving across "
         + "it; results written to a sequence cache),%n  each case in a fresh JVM (SerialGC, %d cores here); ratio = "
-        + "solve time / time to generate every frame of the shot once, same JVM%n%n",
+        + "solve time / time to generate every frame of the shot once, same JVM;%n  warm = the same solve run again "
+        + "in that JVM (a host that has solved before); peak RSS is of the first solve%n%n",
         Runtime.getRuntime().availableProcessors());
-    out.printf(Locale.ROOT, "  %-10s %-7s %6s %9s %9s %13s %14s %13s %12s %7s%n", "size", "quality", "frames",
-        "solve s", "frames/s", "peak RSS MiB", "heap peak/live", "x frame read", "removal px/f", "synth %");
+    out.printf(Locale.ROOT, "  %-10s %-7s %6s %9s %9s %9s %13s %14s %13s %12s %7s%n", "size", "quality", "frames",
+        "solve s", "frames/s", "warm f/s", "peak RSS MiB", "heap peak/live", "x frame read", "removal px/f", "synth %");
     out.flush();
     List<Result> results = new ArrayList<>();
     for (Case c : cases) {
@@ -161,8 +163,8 @@ public final class InpaintBench {
       }
       results.add(r);
       long removal = r.propagated() + r.synthesised();
-      out.printf(Locale.ROOT, "  %-10s %-7s %6d %9.2f %9.2f %13.0f %14s %12.1fx %12d %7.1f%n", r.size(), r.quality(),
-          r.frames(), r.seconds(), r.fps(), r.vmHwmMib(),
+      out.printf(Locale.ROOT, "  %-10s %-7s %6d %9.2f %9.2f %9.2f %13.0f %14s %12.1fx %12d %7.1f%n", r.size(),
+          r.quality(), r.frames(), r.seconds(), r.fps(), r.warmFps(), r.vmHwmMib(),
           String.format(Locale.ROOT, "%.0f/%.0f", r.heapPeakMib(), r.heapLiveMib()), r.ratio(), r.removalPxPerFrame(),
           removal == 0 ? 0.0 : 100.0 * r.synthesised() / removal);
       out.flush();
@@ -171,7 +173,8 @@ public final class InpaintBench {
     out.println(GOAL);
     for (Result r : results) {
       if (r.size().equals("640x360") && r.quality().equals("draft")) {
-        out.printf(Locale.ROOT, "  640x360 draft: %.2f frames/s -> %s%n", r.fps(), r.fps() >= 10 ? "met" : "NOT met");
+        out.printf(Locale.ROOT, "  640x360 draft: %.2f frames/s in a fresh JVM -> %s; %.2f frames/s warm -> %s%n", r.fps(),
+            r.fps() >= 10 ? "met" : "NOT met", r.warmFps(), r.warmFps() >= 10 ? "met" : "NOT met");
       }
       if (r.size().equals("1920x1080")) {
         String verdict = r.vmHwmMib() * (1L << 20) > GOAL_BYTES ? "NOT met"
@@ -330,9 +333,22 @@ public final class InpaintBench {
       if (Double.isNaN(sink)) {
         throw new IllegalStateException("the synthetic shot produced NaN");
       }
+      // The same solve again in this JVM: what a host process that has solved a shot before gets
+      // (the JIT has compiled the loops); the first figure is what a fresh `worldfx inpaint` gets.
+      Path again = Files.createTempDirectory("worldfx-bench-inpaint-cache-");
+      double warmSeconds;
+      try {
+        SequenceCache cache2 = SequenceCache.open(again, 64L << 30);
+        long w0 = System.nanoTime();
+        new InpaintSolver(settings, () -> { }, f -> { }).solve(shot, (i, fill) ->
+            cache2.put(CacheKey.builder("bench", "1", 0).param("frame", i).build(), Map.of(), fill.encode()));
+        warmSeconds = (System.nanoTime() - w0) / 1e9;
+      } finally {
+        deleteRecursively(again);
+      }
       return new Result(c.size(), c.quality(), stats.frames(), seconds, stats.frames() / seconds, vmHwmMib,
           heapPeakMib, heapLiveMib, reference, stats.removalPixels() / stats.frames(), stats.propagatedPixels(),
-          stats.synthesisedPixels(), stats.flowPairs());
+          stats.synthesisedPixels(), stats.flowPairs(), stats.frames() / warmSeconds);
     } finally {
       deleteRecursively(tmp);
     }

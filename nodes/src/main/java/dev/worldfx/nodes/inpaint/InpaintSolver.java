@@ -64,7 +64,8 @@ public final class InpaintSolver {
 
   /** What a solve did, for reports and benchmarks. */
   public record Stats(int frames, long removalPixels, long propagatedPixels, long synthesisedPixels, int flowPairs,
-                      double seconds) {
+                      double seconds, double flowSeconds, double traceSeconds, double sampleSeconds,
+                      double synthesisSeconds) {
   }
 
   static final float SYNTHESISED_CONFIDENCE = 0.25f;
@@ -152,11 +153,16 @@ public final class InpaintSolver {
     }
     FrameState[] st = new FrameState[n];
     int pairs = flowPass(frames, st);
+    long t1 = System.nanoTime();
     tracePass(st, w, h);
+    long t2 = System.nanoTime();
     samplePass(frames, st, w, h);
+    long t3 = System.nanoTime();
     long[] counts = new long[3];
     synthesisPass(frames, st, sink, counts, firstOutput);
-    return new Stats(n, counts[0], counts[1], counts[2], pairs, (System.nanoTime() - t0) / 1e9);
+    long t4 = System.nanoTime();
+    return new Stats(n, counts[0], counts[1], counts[2], pairs, (t4 - t0) / 1e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9,
+        (t3 - t2) / 1e9, (t4 - t3) / 1e9);
   }
 
   // ---- pass 1: removal regions and flow -------------------------------------------------------
