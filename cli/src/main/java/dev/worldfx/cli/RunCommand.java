@@ -1,0 +1,166 @@
+package dev.worldfx.cli;
+
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.NodeRegistry;
+import dev.worldfx.nodes.PixelDepth;
+import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.graph.GraphFile;
+import jakarta.inject.Inject;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Renders a node graph file (worldfx/graph.proto): the TD's way to script WorldFX headless. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+    description = {"Render a node graph file: nodes of our kinds, their parameter values (checked against each node's "
+        + "own declaration), connections, inputs and output as file patterns, frame range and seed.",
+        "Text format (*.textproto) for people, binary for tools (graph.proto in the nodes module). Errors name the "
+            + "file, line, column and field. Relative file patterns are relative to the graph file's folder.",
+        "Without frames { first last } in the file, the range is that of the first file input. --frames renders part "
+            + "of it (a farm chunk): shot solves still cover the whole range, so chunks share them through the "
+            + "sequence cache and give the same pixels as one run."},
+    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames).",
+        "", "Example graph (remove a logo):",
+        "  nodes {",
+        "    name: \"clean\"  kind: \"dev.worldfx.Inpaint\"  context: \"general\"",
+        "    params { name: \"dilate\" value: \"3\" }",
+        "    inputs { key: \"Source\" value: \"plates/shot.%%04d.png\" }",
+        "    inputs { key: \"Mask\" value: \"mattes/logo.%%04d.png\" }",
+        "  }",
+        "  output_node: \"clean\"",
+        "  output_pattern: \"out/clean.%%04d.png\"",
+        "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010"})
+final class RunCommand implements Callable<Integer> {
+  private static final Pattern RANGE = Pattern.compile("(-?\\d+)-(-?\\d+)|(-?\\d+)");
+
+  @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph file (*.textproto, or binary).")
+  Path graphFile;
+
+  @Option(names = "--frames", paramLabel = "FIRST-LAST", description = "Only these frames of the graph's range, e.g. 1001-1010.")
+  String frames;
+
+  @Spec
+  CommandSpec spec;
+
+  private final NodeRegistry nodes;
+
+  @Inject
+  RunCommand(NodeRegistry nodes) {
+    this.nodes = nodes;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    GraphFile.Checked graph = GraphFile.load(graphFile, nodes);
+    Path base = graphFile.toAbsolutePath().getParent();
+    graph = relativeTo(graph, base);
+    PrintWriter err = spec.commandLine().getErr();
+
+    List<ImageSequence> inputs = new ArrayList<>();
+    for (GraphFile.CheckedNode n : graph.nodes()) {
+      for (GraphFile.InputRef ref : n.inputs().values()) {
+        if (ref instanceof GraphFile.InputRef.Files(String pattern)) {
+          inputs.add(ImageSequence.parse(pattern));
+        }
+      }
+    }
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException(graphFile + ": the graph reads no files; give it an input file pattern");
+    }
+    ImageSequence firstInput = inputs.getFirst();
+    List<Integer> numbers = firstInput.existingNumbers();
+    if (numbers.isEmpty()) {
+      throw new IllegalArgumentException("no input frames: no file in " + firstInput.folder() + " matches "
+          + firstInput);
+    }
+    int first = graph.first() != null ? graph.first() : numbers.getFirst();
+    int last = graph.last() != null ? graph.last() : numbers.getLast();
+    int[] todo = frames == null ? new int[] {first, last} : range(frames, first, last);
+    for (ImageSequence in : inputs) {
+      List<Integer> missing = new ArrayList<>();
+      for (int t = first; t <= last; t++) {
+        if (!Files.isRegularFile(in.file(t))) {
+          missing.add(t);
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("missing input frames " + ImageSequence.describe(missing) + " of " + in
+            + " (the graph's range is " + first + "-" + last + "; set frames { first: .. last: .. } to render less)");
+      }
+    }
+    RectI bounds = PngReader.bounds(firstInput.file(first));
+    boolean alpha = PngReader.hasAlpha(firstInput.file(first));
+    ImageSequence out = ImageSequence.parse(graph.outputPattern());
+    for (ImageSequence in : inputs) {
+      for (int t = todo[0]; t <= todo[1]; t++) {
+        if (out.file(t).toAbsolutePath().normalize().equals(in.file(t).toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("output_pattern " + out + " would overwrite the input " + in.file(t));
+        }
+      }
+    }
+
+    long start = System.nanoTime();
+    int[] shown = {-1};
+    try (GraphRenderer renderer = new GraphRenderer(graph, first, last, bounds, f -> {
+      int pct = (int) Math.floor(f * 100);
+      if (pct / 10 != shown[0] / 10) {
+        shown[0] = pct;
+        err.printf(Locale.ROOT, "run: solving the shot %d-%d: %d%%%n", first, last, pct);
+        err.flush();
+      }
+    }, text -> err.println("run: " + text))) {
+      for (int t = todo[0]; t <= todo[1]; t++) {
+        long t0 = System.nanoTime();
+        FrameView f = renderer.render(t);
+        PngWriter.write(f, out.file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, alpha);
+        err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - todo[0] + 1, todo[1] - todo[0] + 1,
+            (System.nanoTime() - t0) / 1e9);
+        err.flush();
+      }
+    }
+    spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s%n",
+        todo[0], todo[1], graph.output().name(), out, (System.nanoTime() - start) / 1e9);
+    return Main.EXIT_OK;
+  }
+
+  private int[] range(String text, int first, int last) {
+    Matcher m = RANGE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new ParameterException(spec.commandLine(), "--frames: '" + text + "' is not FIRST-LAST or a frame number");
+    }
+    int a = Integer.parseInt(m.group(1) != null ? m.group(1) : m.group(3));
+    int b = m.group(2) != null ? Integer.parseInt(m.group(2)) : a;
+    if (b < a || a < first || b > last) {
+      throw new ParameterException(spec.commandLine(), "--frames " + text + " is not inside the graph's range "
+          + first + "-" + last);
+    }
+    return new int[] {a, b};
+  }
+
+  /** The graph with relative file patterns (inputs and output) made relative to {@code base}. */
+  private static GraphFile.Checked relativeTo(GraphFile.Checked g, Path base) {
+    List<GraphFile.CheckedNode> nodes = new ArrayList<>();
+    for (GraphFile.CheckedNode n : g.nodes()) {
+      var inputs = new java.util.LinkedHashMap<String, GraphFile.InputRef>();
+      n.inputs().forEach((clip, ref) -> inputs.put(clip, ref instanceof GraphFile.InputRef.Files(String p)
+          ? new GraphFile.InputRef.Files(base.resolve(p).toString()) : ref));
+      nodes.add(new GraphFile.CheckedNode(n.name(), n.node(), n.context(), n.params(), inputs));
+    }
+    GraphFile.CheckedNode output = nodes.stream().filter(n -> n.name().equals(g.output().name())).findFirst()
+        .orElseThrow();
+    return new GraphFile.Checked(nodes, output, base.resolve(g.outputPattern()).toString(), g.first(), g.last(),
+        g.seed());
+  }
+}
