@@ -14,7 +14,6 @@ import dev.worldfx.nodes.local.SpecParamValues;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +100,7 @@ final class GraphRenderer implements AutoCloseable {
   /** The clips of one node in this graph. */
   private final class NodeShot implements Shot {
     private final GraphFile.CheckedNode node;
-    private final Map<FrameView, Arena> open = new IdentityHashMap<>();
+    private final FrameArenas open = new FrameArenas();
 
     NodeShot(GraphFile.CheckedNode node) {
       this.node = node;
@@ -121,8 +120,7 @@ final class GraphRenderer implements AutoCloseable {
           FrameView up = render(graph.node(upstream), n);
           FrameView copy = FrameView.allocate(arena, up.bounds(), up.depth(), up.components());
           copy.copyRowsFrom(up, up.bounds().y1(), up.bounds().y2(), up.bounds().x1(), up.bounds().x2());
-          open.put(copy, arena);
-          return Optional.of(copy);
+          return Optional.of(open.track(copy, arena));
         } catch (RuntimeException | Error e) {
           arena.close();
           throw e;
@@ -138,8 +136,7 @@ final class GraphRenderer implements AutoCloseable {
           throw new NodeException(seq.file(n) + " is " + f.bounds().width() + "x" + f.bounds().height()
               + " but the graph's frames are " + bounds.width() + "x" + bounds.height());
         }
-        open.put(f, arena);
-        return Optional.of(f);
+        return Optional.of(open.track(f, arena));
       } catch (IOException e) {
         arena.close();
         throw new NodeException("node '" + node.name() + "', clip " + clip + ": cannot read " + seq.file(n) + ": "
@@ -151,16 +148,12 @@ final class GraphRenderer implements AutoCloseable {
     }
 
     @Override
-    public synchronized void release(FrameView frame) {
-      Arena a = open.remove(frame);
-      if (a != null) {
-        a.close();
-      }
+    public void release(FrameView frame) {
+      open.release(frame);
     }
 
-    synchronized void releaseAll() {
-      open.values().forEach(Arena::close);
-      open.clear();
+    void releaseAll() {
+      open.releaseAll();
     }
 
     @Override

@@ -7,7 +7,6 @@ import dev.worldfx.nodes.NodeException;
 import dev.worldfx.nodes.Shot;
 import java.io.IOException;
 import java.lang.foreign.Arena;
-import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,7 +23,7 @@ final class ImageSequenceShot implements Shot {
   private final ImageSequence matte;
   private final int first;
   private final int last;
-  private final Map<FrameView, Arena> open = new IdentityHashMap<>();
+  private final FrameArenas open = new FrameArenas();
   private final Map<String, byte[]> digests = new ConcurrentHashMap<>();
 
   ImageSequenceShot(ImageSequence source, ImageSequence matte, int first, int last) {
@@ -45,10 +44,7 @@ final class ImageSequenceShot implements Shot {
       FrameView f = clip.equals(ClipSpec.SOURCE)
           ? PngReader.read(arena, source.file(n))
           : InpaintCommand.matteOf(arena, PngReader.read(arena, matte.file(n)));
-      synchronized (open) {
-        open.put(f, arena);
-      }
-      return Optional.of(f);
+      return Optional.of(open.track(f, arena));
     } catch (IOException e) {
       arena.close();
       throw new NodeException("cannot read " + (clip.equals(ClipSpec.SOURCE) ? source.file(n) : matte.file(n)) + ": "
@@ -61,21 +57,12 @@ final class ImageSequenceShot implements Shot {
 
   @Override
   public void release(FrameView frame) {
-    Arena a;
-    synchronized (open) {
-      a = open.remove(frame);
-    }
-    if (a != null) {
-      a.close();
-    }
+    open.release(frame);
   }
 
   /** Frees every frame still held (call after each render). */
   void releaseAll() {
-    synchronized (open) {
-      open.values().forEach(Arena::close);
-      open.clear();
-    }
+    open.releaseAll();
   }
 
   @Override

@@ -31,14 +31,13 @@ class InpaintCommandTest {
   @TempDir
   Path tmp;
 
-  private record Run(int exit, String err) {}
 
   @Test
   void eightBitSequenceKeepsEveryPixelOutsideTheMatteAndTheNumbers() throws IOException {
     List<Integer> numbers = List.of(1001, 1002, 1004);
     writeShot(numbers, PixelDepth.BYTE);
     Path report = tmp.resolve("logs/report.json");
-    Run run = inpaint("--seed", "5", "--quality", "final", "--report", report.toString());
+    CliRun run = inpaint("--seed", "5", "--quality", "final", "--report", report.toString());
     assertEquals(0, run.exit(), run.err());
     assertEquals(List.of("1001.png", "1002.png", "1004.png"), listing(tmp.resolve("OUT")));
     assertTrue(run.err().contains("has gaps, skipped: 1003"), run.err());
@@ -59,7 +58,7 @@ class InpaintCommandTest {
   void sixteenBitSequenceStaysSixteenBitAndExactOutsideTheMatte() throws IOException {
     List<Integer> numbers = List.of(0, 1);
     writeShot(numbers, PixelDepth.SHORT);
-    Run run = inpaint();
+    CliRun run = inpaint();
     assertEquals(0, run.exit(), run.err());
     assertEquals(List.of("0000.png", "0001.png"), listing(tmp.resolve("OUT")));
     assertOutputs(numbers, PixelDepth.SHORT, 65535);
@@ -131,7 +130,7 @@ class InpaintCommandTest {
   @Test
   void outputOverInputIsRefused() throws IOException {
     writeShot(List.of(1), PixelDepth.BYTE);
-    Run run = run("inpaint", "--input", tmp.resolve("IN/%04d.png").toString(), "--matte",
+    CliRun run = run("inpaint", "--input", tmp.resolve("IN/%04d.png").toString(), "--matte",
         tmp.resolve("MATTE/%04d.png").toString(), "--output", tmp.resolve("IN/%04d.png").toString());
     assertEquals(3, run.exit(), run.err());
     assertTrue(run.err().contains("would overwrite"), run.err());
@@ -201,28 +200,21 @@ class InpaintCommandTest {
   }
 
   private void assertInputError(String message) {
-    Run run = inpaint();
+    CliRun run = inpaint();
     assertEquals(3, run.exit(), run.err());
     assertTrue(run.err().contains(message), "expected '" + message + "' in: " + run.err());
     assertFalse(Files.exists(tmp.resolve("OUT")), "nothing written when the shot is refused");
   }
 
-  private Run inpaint(String... extra) {
+  private CliRun inpaint(String... extra) {
     String[] args = Stream.concat(Stream.of("inpaint", "--input", tmp.resolve("IN/%04d.png").toString(),
         "--matte", tmp.resolve("MATTE/%04d.png").toString(), "--output", tmp.resolve("OUT/%04d.png").toString()),
         Stream.of(extra)).toArray(String[]::new);
     return run(args);
   }
 
-  private static Run run(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream old = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(Main.run(args), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(old);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** A textured source per frame (different each frame, alpha varying) and a matte white inside HOLE. */

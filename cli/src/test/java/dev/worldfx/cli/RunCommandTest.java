@@ -28,17 +28,9 @@ class RunCommandTest {
   @TempDir
   Path tmp;
 
-  private record Run(int exit, String err) {}
 
-  private static Run run(String... args) {
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    PrintStream old = System.err;
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return new Run(Main.run(args), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setErr(old);
-    }
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   /** A panning texture with a moving white square to remove; the matte marks the square. */
@@ -95,15 +87,15 @@ class RunCommandTest {
   @Test
   void aGraphRendersWhatTheInpaintCommandRendersAndChunksMatchOneRun() throws IOException {
     writeShot();
-    Run cli = run("inpaint", "--input", tmp.resolve("IN/%04d.png").toString(), "--matte",
+    CliRun cli = run("inpaint", "--input", tmp.resolve("IN/%04d.png").toString(), "--matte",
         tmp.resolve("MATTE/%04d.png").toString(), "--output", tmp.resolve("CLI/%04d.png").toString(), "--seed", "4242");
     assertEquals(0, cli.exit(), cli.err());
     Path g = graph("shot.textproto", INPAINT.replace("OUT_PATTERN", "GRAPH/%04d.png"));
-    Run whole = run("run", g.toString());
+    CliRun whole = run("run", g.toString());
     assertEquals(0, whole.exit(), whole.err());
     Path chunked = graph("chunk.textproto", INPAINT.replace("OUT_PATTERN", "CHUNK/%04d.png"));
     for (String chunk : new String[] {"1001-1002", "1003-1005", "1006"}) {
-      Run r = run("run", chunked.toString(), "--frames", chunk);
+      CliRun r = run("run", chunked.toString(), "--frames", chunk);
       assertEquals(0, r.exit(), r.err());
     }
     for (int n = FIRST; n <= LAST; n++) {
@@ -117,7 +109,7 @@ class RunCommandTest {
 
   private void assertGraphError(String text, String... expected) throws IOException {
     Path g = graph("bad.textproto", text);
-    Run r = run("run", g.toString());
+    CliRun r = run("run", g.toString());
     assertEquals(3, r.exit(), r.err());
     for (String e : expected) {
       assertTrue(r.err().contains(e), "expected '" + e + "' in: " + r.err());
@@ -162,13 +154,13 @@ class RunCommandTest {
     String example = Files.readString(Path.of(System.getProperty("worldfx.root", ".."), "examples",
         "remove-logo.textproto"));
     Path text = graph("remove-logo.textproto", example);
-    Run r = run("run", text.toString(), "--frames", "1001-1002");
+    CliRun r = run("run", text.toString(), "--frames", "1001-1002");
     assertEquals(0, r.exit(), r.err());
     var b = dev.worldfx.nodes.proto.Graph.newBuilder();
     com.google.protobuf.TextFormat.merge(example.replace("out/clean.", "bin/clean."), b);
     Path binary = tmp.resolve("remove-logo.binpb");
     Files.write(binary, b.build().toByteArray());
-    Run rb = run("run", binary.toString(), "--frames", "1001-1002");
+    CliRun rb = run("run", binary.toString(), "--frames", "1001-1002");
     assertEquals(0, rb.exit(), rb.err());
     for (int n = FIRST; n <= FIRST + 1; n++) {
       String f = String.format("clean.%04d.png", n);
@@ -181,7 +173,7 @@ class RunCommandTest {
   void framesOutsideTheRangeAreAUsageError() throws IOException {
     writeShot();
     Path g = graph("shot.textproto", INPAINT.replace("OUT_PATTERN", "OUT/%04d.png"));
-    Run r = run("run", g.toString(), "--frames", "990-1002");
+    CliRun r = run("run", g.toString(), "--frames", "990-1002");
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("not inside the graph's range 1001-1006"), r.err());
   }
