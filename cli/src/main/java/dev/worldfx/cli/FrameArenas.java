@@ -9,6 +9,24 @@ import java.util.Map;
 final class FrameArenas {
   private final Map<FrameView, Arena> open = new IdentityHashMap<>();
 
+  /**
+   * Decodes a PNG into its own tracked arena; a Mask clip's frame as its matte
+   * ({@link InpaintCommand#matteOf}). An unreadable file is a NodeException naming it.
+   */
+  FrameView read(java.nio.file.Path file, boolean mask) {
+    Arena arena = Arena.ofShared();
+    try {
+      FrameView f = PngReader.read(arena, file);
+      return track(mask ? InpaintCommand.matteOf(arena, f) : f, arena);
+    } catch (java.io.IOException e) {
+      arena.close();
+      throw new dev.worldfx.nodes.NodeException("cannot read " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException | Error e) {
+      arena.close();
+      throw e;
+    }
+  }
+
   synchronized FrameView track(FrameView frame, Arena arena) {
     open.put(frame, arena);
     return frame;

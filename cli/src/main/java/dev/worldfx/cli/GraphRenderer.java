@@ -113,8 +113,8 @@ final class GraphRenderer implements AutoCloseable {
       if (ref == null || n != time || n < first || n > last) {
         return Optional.empty();
       }
-      Arena arena = Arena.ofShared();
       if (ref instanceof GraphFile.InputRef.NodeOutput(String upstream)) {
+        Arena arena = Arena.ofShared();
         try {
           // a copy the node owns until it releases it: the upstream memory may drop its frame meanwhile
           FrameView up = render(graph.node(upstream), n);
@@ -127,24 +127,13 @@ final class GraphRenderer implements AutoCloseable {
         }
       }
       ImageSequence seq = files.get(node.name()).get(clip);
-      try {
-        FrameView f = PngReader.read(arena, seq.file(n));
-        if (clip.equals(ClipSpec.MASK)) {
-          f = InpaintCommand.matteOf(arena, f);
-        }
-        if (!f.bounds().equals(bounds)) {
-          throw new NodeException(seq.file(n) + " is " + f.bounds().width() + "x" + f.bounds().height()
-              + " but the graph's frames are " + bounds.width() + "x" + bounds.height());
-        }
-        return Optional.of(open.track(f, arena));
-      } catch (IOException e) {
-        arena.close();
-        throw new NodeException("node '" + node.name() + "', clip " + clip + ": cannot read " + seq.file(n) + ": "
-            + e.getMessage(), e);
-      } catch (RuntimeException | Error e) {
-        arena.close();
-        throw e;
+      FrameView f = open.read(seq.file(n), clip.equals(ClipSpec.MASK));
+      if (!f.bounds().equals(bounds)) {
+        open.release(f);
+        throw new NodeException(seq.file(n) + " is " + f.bounds().width() + "x" + f.bounds().height()
+            + " but the graph's frames are " + bounds.width() + "x" + bounds.height());
       }
+      return Optional.of(f);
     }
 
     @Override

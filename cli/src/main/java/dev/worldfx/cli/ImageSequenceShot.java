@@ -39,20 +39,8 @@ final class ImageSequenceShot implements Shot {
     if (n != time || n < first || n > last || !(clip.equals(ClipSpec.SOURCE) || clip.equals(ClipSpec.MASK))) {
       return Optional.empty();
     }
-    Arena arena = Arena.ofShared();
-    try {
-      FrameView f = clip.equals(ClipSpec.SOURCE)
-          ? PngReader.read(arena, source.file(n))
-          : InpaintCommand.matteOf(arena, PngReader.read(arena, matte.file(n)));
-      return Optional.of(open.track(f, arena));
-    } catch (IOException e) {
-      arena.close();
-      throw new NodeException("cannot read " + (clip.equals(ClipSpec.SOURCE) ? source.file(n) : matte.file(n)) + ": "
-          + e.getMessage(), e);
-    } catch (RuntimeException | Error e) {
-      arena.close();
-      throw e;
-    }
+    boolean source = clip.equals(ClipSpec.SOURCE);
+    return Optional.of(open.read(source ? this.source.file(n) : matte.file(n), !source));
   }
 
   @Override
