@@ -1,0 +1,682 @@
+package dev.worldfx.nodes.extend;
+
+import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.cpu.CpuOps;
+import dev.worldfx.nodes.NodeException;
+import dev.worldfx.nodes.flow.FlowParams;
+import dev.worldfx.nodes.flow.TvL1Flow;
+import dev.worldfx.nodes.synthesis.HoleMask;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
+import dev.worldfx.nodes.synthesis.NoSourcePatchException;
+import dev.worldfx.nodes.synthesis.PatchMatchInpainter;
+import dev.worldfx.nodes.synthesis.PoissonBlender;
+import java.lang.foreign.Arena;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.DoubleConsumer;
+
+/**
+ * Predicts the frames after the end of a clip from a model of the shot fitted to the clip
+ * itself. This is the GEOMETRIC part of ExtendShot's world model (no learned appearance network
+ * yet, named so in the node):
+ *
+ * <ul>
+ *   <li><b>Camera.</b> TV-L1 flow between every pair of neighbouring frames; an affine camera
+ *       motion fitted to each flow with Huber weights, the moving objects being the outliers.
+ *       The camera keeps the mean motion of its last three steps (momentum).
+ *   <li><b>Memory.</b> A background canvas in the last frame's coordinates, 50% larger than the
+ *       frame on every side, filled from the most recent frame in which each point was visible
+ *       and not covered by a moving object. What went behind an object, or out of the frame,
+ *       comes back from here when the camera or the object uncovers it.
+ *   <li><b>Objects.</b> Pixels whose motion the camera does not explain are an object layer:
+ *       each keeps its velocity and its acceleration (from the last two flows, capped), so an
+ *       object keeps its momentum and a thrown ball keeps falling. The layer is splatted over the
+ *       background at its predicted positions.
+ *   <li><b>Never seen.</b> What neither the canvas nor the objects cover: uncovered background
+ *       that no frame showed is synthesised by PatchMatch (anchored to the previous prediction);
+ *       new content entering at the frame's edge is continued smoothly from the edge.
+ *   <li><b>Colour.</b> Every predicted pixel is a real pixel of the shot moved by the model, or
+ *       (never seen) copied by PatchMatch from the predicted frame's own real pixels: nothing is
+ *       generated that could drift in colour. The back-test measures what drift there is.
+ * </ul>
+ *
+ * Deterministic: same frames, settings and seed give the same bits.
+ */
+public final class ShotExtender {
+  /** Flow residual (pixels) above which a pixel moves on its own, not with the camera. */
+  static final double OBJECT_RESIDUAL = 1.0;
+  /** The most acceleration (pixels per frame²) an object keeps; beyond is flow noise. */
+  static final double MAX_ACCELERATION = 1.5;
+  static final int CAMERA_STEPS = 3;
+  /** Frames before the last one an object is tracked through to fit its velocity and acceleration. */
+  static final int TRACK_FRAMES = 4;
+
+  public record Settings(boolean finalQuality, long seed) {
+  }
+
+  private final Settings settings;
+  private final Runnable abortPoll;
+  private final DoubleConsumer progress;
+
+  public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress) {
+    this.settings = settings;
+    this.abortPoll = abortPoll;
+    this.progress = progress;
+  }
+
+  /** The fitted model of a clip: enough to predict any number of frames after it. */
+  public static final class Model {
+    final int w, h, margin;
+    final Affine step; // maps a pixel of frame t to frame t-1 (the camera, backwards in time)
+    final float[] canvas; // [3, H+2m, W+2m] in last-frame coordinates shifted by the margin
+    final boolean[] seen;
+    final float[] objX, objY, objVx, objVy, objAx, objAy, objRgb;
+    final float[] meanRgb;
+    final ImagePlanes last;
+    final boolean[] lastObjects;
+
+    Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects, float[] meanRgb,
+          ImagePlanes last, boolean[] lastObjects) {
+      this.w = w;
+      this.h = h;
+      this.margin = margin;
+      this.step = step;
+      this.canvas = canvas;
+      this.seen = seen;
+      this.objX = objects[0];
+      this.objY = objects[1];
+      this.objVx = objects[2];
+      this.objVy = objects[3];
+      this.objAx = objects[4];
+      this.objAy = objects[5];
+      this.objRgb = objects[6];
+      this.meanRgb = meanRgb;
+      this.last = last;
+      this.lastObjects = lastObjects;
+    }
+
+    public int objectPixels() {
+      return objX.length;
+    }
+
+    /** The camera's motion per frame (pixels, forward in time) at the frame centre. */
+    public double[] cameraVelocity() {
+      Affine fwd = step.inverse();
+      double cx = w / 2.0, cy = h / 2.0;
+      return new double[] {fwd.x(cx, cy) - cx, fwd.y(cx, cy) - cy};
+    }
+  }
+
+  /** Fits the model to every frame of {@code clip} (at least two). */
+  public Model fit(ClipFrames clip) {
+    int n = clip.count(), w = clip.width(), h = clip.height(), plane = w * h;
+    if (n < 2) {
+      throw new NodeException("ExtendShot: a shot needs at least 2 frames to show its motion, this one has " + n);
+    }
+    FlowParams fp = settings.finalQuality() ? FlowParams.finalQuality() : FlowParams.draft();
+    Affine[] toPrev = new Affine[n]; // toPrev[k]: frame k -> frame k-1
+    boolean[][] objects = new boolean[n][];
+    float[] lastFlow = null, prevFlow = null;
+    boolean[] lastCore = null;
+    java.util.ArrayDeque<ImagePlanes> recent = new java.util.ArrayDeque<>(); // newest first, up to TRACK_FRAMES
+    ImagePlanes next = clip.rgb(0);
+    for (int k = 1; k < n; k++) {
+      abortPoll.run();
+      ImagePlanes prev = next;
+      recent.addFirst(prev);
+      if (recent.size() > TRACK_FRAMES) {
+        recent.removeLast();
+      }
+      next = clip.rgb(k);
+      float[] f = flow(next, prev, fp); // frame k -> frame k-1
+      toPrev[k] = Affine.fitToFlow(f, h, w, null, 4, 1.0);
+      boolean[] consistent = null;
+      if (k == n - 1) {
+        // the last frame's objects are what moves on: pixels just uncovered (no match in frame k-1,
+        // the flow there is meaningless) are background, told apart by the forward-backward check
+        consistent = consistency(f, flow(prev, next, fp), w, h);
+      }
+      boolean[] core = objectMask(f, toPrev[k], consistent, w, h);
+      objects[k] = grow(core, w, h, 2);
+      if (k == n - 1) {
+        lastCore = core;
+      }
+      prevFlow = lastFlow;
+      lastFlow = f;
+      progress.accept(0.7 * k / (n - 1));
+    }
+    objects[0] = n > 1 ? objects[1] : new boolean[plane]; // the first frame's objects: as seen from frame 1
+    ImagePlanes last = next;
+    Affine step = Affine.mean(Arrays.asList(toPrev).subList(Math.max(1, n - CAMERA_STEPS), n));
+
+    // background canvas, most recent visible observation first
+    int margin = Math.max(w, h) / 2;
+    int cw = w + 2 * margin, ch = h + 2 * margin, cplane = cw * ch;
+    float[] canvas = new float[3 * cplane];
+    boolean[] seen = new boolean[cplane];
+    Affine toFrame = Affine.IDENTITY; // last-frame coordinates -> frame k
+    int missing = cplane;
+    float[] mean = new float[3];
+    int meanFrames = 0;
+    for (int k = n - 1; k >= 0 && missing > 0; k--) {
+      abortPoll.run();
+      ImagePlanes img = k == n - 1 ? last : clip.rgb(k);
+      if (n - 1 - k < 8) {
+        for (int c = 0; c < 3; c++) {
+          double s = 0;
+          for (int p = 0; p < plane; p++) {
+            s += img.data()[c * plane + p];
+          }
+          mean[c] += (float) (s / plane);
+        }
+        meanFrames++;
+      }
+      for (int q = 0; q < cplane; q++) {
+        if (seen[q]) {
+          continue;
+        }
+        double qx = q % cw - margin, qy = q / cw - margin;
+        double px = toFrame.x(qx, qy), py = toFrame.y(qx, qy);
+        if (px < 0 || py < 0 || px > w - 1 || py > h - 1) {
+          continue;
+        }
+        int near = (int) Math.round(py) * w + (int) Math.round(px);
+        if (objects[k][near]) {
+          continue;
+        }
+        bilinear(img.data(), w, h, px, py, canvas, q, cplane);
+        seen[q] = true;
+        missing--;
+      }
+      if (k > 0) {
+        toFrame = toPrev[k].after(toFrame);
+      }
+      progress.accept(0.7 + 0.3 * (n - k) / n);
+    }
+    for (int c = 0; c < 3; c++) {
+      mean[c] /= Math.max(1, meanFrames);
+    }
+    float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, w, h);
+    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, objects[n - 1]);
+  }
+
+  /** Where following {@code f} and then {@code g} (the reverse flow) returns within a pixel. */
+  private static boolean[] consistency(float[] f, float[] g, int w, int h) {
+    int plane = w * h;
+    boolean[] ok = new boolean[plane];
+    float[] back = new float[2];
+    for (int p = 0; p < plane; p++) {
+      double x = p % w + f[p], y = p / w + f[plane + p];
+      if (x < 0 || y < 0 || x > w - 1 || y > h - 1) {
+        continue;
+      }
+      bilinear(g, w, h, x, y, back, 0, 1);
+      double ex = f[p] + back[0], ey = f[plane + p] + back[1];
+      ok[p] = ex * ex + ey * ey < 1.0;
+    }
+    return ok;
+  }
+
+  private float[] flow(ImagePlanes from, ImagePlanes to, FlowParams fp) {
+    try (Arena arena = Arena.ofShared()) {
+      Tensor a = from.toTensor(arena);
+      Tensor b = to.toTensor(arena);
+      return new TvL1Flow(new CpuOps(arena), arena, fp, abortPoll).estimate(a, b).toArray();
+    }
+  }
+
+  /**
+   * Pixels whose flow the camera does not explain (and, given {@code consistent}, whose flow is
+   * confirmed by the reverse flow).
+   */
+  static boolean[] objectMask(float[] f, Affine camera, boolean[] consistent, int w, int h) {
+    int plane = w * h;
+    boolean[] m = new boolean[plane];
+    for (int p = 0; p < plane; p++) {
+      double x = p % w, y = p / w;
+      double ex = x + f[p] - camera.x(x, y), ey = y + f[plane + p] - camera.y(x, y);
+      m[p] = ex * ex + ey * ey > OBJECT_RESIDUAL * OBJECT_RESIDUAL && (consistent == null || consistent[p]);
+    }
+    return m;
+  }
+
+  /** The mask grown by {@code r} pixels (square), so an object's soft edge goes with it. */
+  static boolean[] grow(boolean[] m, int w, int h, int r) {
+    boolean[] grown = m.clone();
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        if (!m[y * w + x]) {
+          continue;
+        }
+        for (int dy = -r; dy <= r; dy++) {
+          for (int dx = -r; dx <= r; dx++) {
+            int xx = x + dx, yy = y + dy;
+            if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
+              grown[yy * w + xx] = true;
+            }
+          }
+        }
+      }
+    }
+    return grown;
+  }
+
+  /**
+   * The object layer: each 8-connected piece of the last frame's object mask (grown by one pixel)
+   * is tracked as a rigid patch (its ungrown pixels) by block matching (sum of squared
+   * differences, integer search around the expected place, then a parabola through the
+   * neighbours for the sub-pixel part) back through up to {@link #TRACK_FRAMES} earlier frames;
+   * a least-squares parabola through those positions gives its velocity and acceleration at the
+   * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
+   */
+  private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f, int w,
+                                       int h) {
+    int plane = w * h;
+    if (core == null) {
+      return new float[][] {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0],
+          new float[0]};
+    }
+    boolean[] mask = grow(core, w, h, 1);
+    List<int[]> pieces = components(mask, w, h);
+    int n = 0;
+    for (int[] piece : pieces) {
+      n += piece.length;
+    }
+    float[][] o = {new float[n], new float[n], new float[n], new float[n], new float[n], new float[n], new float[3 * n]};
+    int k = 0;
+    for (int[] piece : pieces) {
+      int[] inner = Arrays.stream(piece).filter(p -> core[p]).toArray();
+      int[] patch = inner.length >= 4 ? inner : piece;
+      float[] guess = new float[2];
+      for (int c = 0; c < 2; c++) {
+        float[] v = new float[patch.length];
+        for (int i = 0; i < patch.length; i++) {
+          v[i] = f[c * plane + patch[i]];
+        }
+        Arrays.sort(v);
+        guess[c] = v[v.length / 2];
+      }
+      // positions of the patch in frames L, L-1, ... relative to L
+      List<double[]> pos = new ArrayList<>();
+      pos.add(new double[] {0, 0});
+      ImagePlanes from = last;
+      double[] step = {guess[0], guess[1]};
+      for (ImagePlanes to : earlier) {
+        double[] at = pos.getLast();
+        double[] d = match(from, to, patch, at[0], at[1], step[0], step[1], w, h);
+        pos.add(new double[] {at[0] + d[0], at[1] + d[1]});
+        step = d;
+        from = to;
+      }
+      double[] mx = motion(pos, 0), my = motion(pos, 1);
+      double vx = mx[0], vy = my[0], ax = mx[1], ay = my[1];
+      if (Math.hypot(ax, ay) > MAX_ACCELERATION) {
+        ax = 0;
+        ay = 0;
+      }
+      for (int p : piece) {
+        o[0][k] = p % w;
+        o[1][k] = p / w;
+        o[2][k] = (float) vx;
+        o[3][k] = (float) vy;
+        o[4][k] = (float) ax;
+        o[5][k] = (float) ay;
+        for (int c = 0; c < 3; c++) {
+          o[6][3 * k + c] = last.data()[c * plane + p];
+        }
+        k++;
+      }
+    }
+    return o;
+  }
+
+  /**
+   * Velocity and acceleration at τ = 0 of one coordinate: least squares of c + v·τ + a·τ²/2
+   * through the positions at τ = 0, −1, −2, ...; with two positions, constant velocity.
+   */
+  static double[] motion(List<double[]> pos, int axis) {
+    int m = pos.size();
+    if (m < 2) {
+      return new double[] {0, 0};
+    }
+    if (m == 2) {
+      return new double[] {pos.get(0)[axis] - pos.get(1)[axis], 0};
+    }
+    double[][] ata = new double[3][3];
+    double[] atb = new double[3];
+    for (int i = 0; i < m; i++) {
+      double t = -i;
+      double[] r = {1, t, t * t / 2};
+      for (int a = 0; a < 3; a++) {
+        for (int b = 0; b < 3; b++) {
+          ata[a][b] += r[a] * r[b];
+        }
+        atb[a] += r[a] * pos.get(i)[axis];
+      }
+    }
+    double[] x = Affine.solve3(ata, atb);
+    return x == null ? new double[] {pos.get(0)[axis] - pos.get(1)[axis], 0} : new double[] {x[1], x[2]};
+  }
+
+  /** 8-connected pieces of a mask, each as its pixel indices in scan order. */
+  static List<int[]> components(boolean[] mask, int w, int h) {
+    boolean[] done = new boolean[mask.length];
+    List<int[]> out = new ArrayList<>();
+    int[] stack = new int[mask.length];
+    for (int s = 0; s < mask.length; s++) {
+      if (!mask[s] || done[s]) {
+        continue;
+      }
+      int top = 0, size = 0;
+      int[] piece = new int[16];
+      stack[top++] = s;
+      done[s] = true;
+      while (top > 0) {
+        int p = stack[--top];
+        if (size == piece.length) {
+          piece = Arrays.copyOf(piece, size * 2);
+        }
+        piece[size++] = p;
+        int x = p % w, y = p / w;
+        for (int dy = -1; dy <= 1; dy++) {
+          for (int dx = -1; dx <= 1; dx++) {
+            int xx = x + dx, yy = y + dy;
+            if (xx >= 0 && yy >= 0 && xx < w && yy < h && mask[yy * w + xx] && !done[yy * w + xx]) {
+              done[yy * w + xx] = true;
+              stack[top++] = yy * w + xx;
+            }
+          }
+        }
+      }
+      int[] exact = Arrays.copyOf(piece, size);
+      Arrays.sort(exact);
+      out.add(exact);
+    }
+    return out;
+  }
+
+  /**
+   * The displacement d with a(p + s) ≈ b(p + s + d) over the patch ({@code piece}, pixel indices,
+   * shifted by s = (sx, sy)): searched over integers within 6 px of (gx, gy), then refined to
+   * sub-pixel by a parabola through the SSD of the neighbours.
+   */
+  private static double[] match(ImagePlanes a, ImagePlanes b, int[] piece, double sx, double sy, double gx, double gy,
+                                int w, int h) {
+    int plane = w * h;
+    int r = 6;
+    int cx = (int) Math.round(gx), cy = (int) Math.round(gy);
+    double[][] ssd = new double[2 * r + 1][2 * r + 1];
+    double best = Double.POSITIVE_INFINITY;
+    int bx = cx, by = cy;
+    float[] pa = new float[3], pb = new float[3];
+    for (int dy = -r; dy <= r; dy++) {
+      for (int dx = -r; dx <= r; dx++) {
+        double e = 0;
+        int used = 0;
+        for (int p : piece) {
+          double ax = p % w + sx, ay = p / w + sy; // the patch pixel in frame a
+          double qx = ax + cx + dx, qy = ay + cy + dy; // displaced into frame b
+          if (ax < 0 || ay < 0 || ax > w - 1 || ay > h - 1 || qx < 0 || qy < 0 || qx > w - 1 || qy > h - 1) {
+            continue;
+          }
+          bilinear(a.data(), w, h, ax, ay, pa, 0, 1);
+          bilinear(b.data(), w, h, qx, qy, pb, 0, 1);
+          for (int c = 0; c < 3; c++) {
+            double d = pa[c] - pb[c];
+            e += d * d;
+          }
+          used++;
+        }
+        e = used < piece.length / 2 ? Double.POSITIVE_INFINITY : e / used;
+        ssd[dy + r][dx + r] = e;
+        if (e < best) {
+          best = e;
+          bx = cx + dx;
+          by = cy + dy;
+        }
+      }
+    }
+    int ix = bx - cx + r, iy = by - cy + r;
+    double fx = 0, fy = 0;
+    if (ix > 0 && ix < 2 * r && Double.isFinite(ssd[iy][ix - 1]) && Double.isFinite(ssd[iy][ix + 1])) {
+      double den = ssd[iy][ix - 1] - 2 * ssd[iy][ix] + ssd[iy][ix + 1];
+      fx = den > 0 ? 0.5 * (ssd[iy][ix - 1] - ssd[iy][ix + 1]) / den : 0;
+    }
+    if (iy > 0 && iy < 2 * r && Double.isFinite(ssd[iy - 1][ix]) && Double.isFinite(ssd[iy + 1][ix])) {
+      double den = ssd[iy - 1][ix] - 2 * ssd[iy][ix] + ssd[iy + 1][ix];
+      fy = den > 0 ? 0.5 * (ssd[iy - 1][ix] - ssd[iy + 1][ix]) / den : 0;
+    }
+    return new double[] {bx + fx, by + fy};
+  }
+
+  /**
+   * Frames 1..frames after the clip the model was fitted to, each passed to {@code sink} in
+   * order as it is made.
+   */
+  public void predict(Model m, int frames, java.util.function.BiConsumer<Integer, ImagePlanes> sink) {
+    int w = m.w, h = m.h, plane = w * h, cw = w + 2 * m.margin, cplane = cw * (h + 2 * m.margin);
+    PatchMatchInpainter patchMatch = new PatchMatchInpainter(PatchMatchInpainter.Settings.of(
+        settings.finalQuality() ? PatchMatchInpainter.Quality.FINAL : PatchMatchInpainter.Quality.DRAFT));
+    float[] previous = m.last.data();
+    Affine toLast = Affine.IDENTITY;
+    for (int t = 1; t <= frames; t++) {
+      abortPoll.run();
+      toLast = toLast.after(m.step); // frame L+t -> frame L
+      float[] out = new float[3 * plane];
+      boolean[] hole = new boolean[plane];
+      int holes = 0;
+      for (int p = 0; p < plane; p++) {
+        double lx = toLast.x(p % w, p / w), ly = toLast.y(p % w, p / w);
+        if (lastFrameSample(m, lx, ly, out, p, plane)) {
+          continue; // one interpolation from the real last frame: sharper than the canvas
+        }
+        double qx = lx + m.margin, qy = ly + m.margin;
+        if (!canvasSample(m, qx, qy, cw, out, p, plane)) {
+          hole[p] = true;
+          holes++;
+        }
+      }
+      holes -= splatObjects(m, t, out, hole, w, h);
+      if (holes > 0) {
+        float[] anchor = new float[3 * plane];
+        Affine back = m.step; // content at p in frame t was at step(p) in frame t-1
+        for (int p = 0; p < plane; p++) {
+          bilinear(previous, w, h, Math.clamp(back.x(p % w, p / w), 0, w - 1), Math.clamp(back.y(p % w, p / w), 0, h - 1),
+              anchor, p, plane);
+        }
+        out = fillHoles(patchMatch, out, hole, anchor, w, h, t);
+      }
+      ImagePlanes frame = new ImagePlanes(3, h, w, out);
+      sink.accept(t, frame);
+      previous = out;
+      progress.accept((double) t / frames);
+    }
+  }
+
+  private static boolean lastFrameSample(Model m, double x, double y, float[] out, int p, int plane) {
+    if (x < 0 || y < 0 || x > m.w - 1 || y > m.h - 1) {
+      return false;
+    }
+    int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+    int x1 = Math.min(x0 + 1, m.w - 1), y1 = Math.min(y0 + 1, m.h - 1);
+    boolean[] o = m.lastObjects;
+    if (o[y0 * m.w + x0] || o[y0 * m.w + x1] || o[y1 * m.w + x0] || o[y1 * m.w + x1]) {
+      return false;
+    }
+    bilinear(m.last.data(), m.w, m.h, x, y, out, p, plane);
+    return true;
+  }
+
+  private static boolean canvasSample(Model m, double qx, double qy, int cw, float[] out, int p, int plane) {
+    int ch = m.h + 2 * m.margin;
+    if (qx < 0 || qy < 0 || qx > cw - 1 || qy > ch - 1) {
+      return false;
+    }
+    int x0 = (int) Math.floor(qx), y0 = (int) Math.floor(qy);
+    int x1 = Math.min(x0 + 1, cw - 1), y1 = Math.min(y0 + 1, ch - 1);
+    if (!m.seen[y0 * cw + x0] || !m.seen[y0 * cw + x1] || !m.seen[y1 * cw + x0] || !m.seen[y1 * cw + x1]) {
+      return false;
+    }
+    bilinear(m.canvas, cw, ch, qx, qy, out, p, plane);
+    return true;
+  }
+
+  /** Splats the object layer at frame t over the background; returns how many holes it covered. */
+  private static int splatObjects(Model m, int t, float[] out, boolean[] hole, int w, int h) {
+    int plane = w * h, n = m.objX.length;
+    if (n == 0) {
+      return 0;
+    }
+    float[] acc = new float[3 * plane];
+    float[] wsum = new float[plane];
+    double s = t * t / 2.0;
+    for (int k = 0; k < n; k++) {
+      double x = m.objX[k] + t * m.objVx[k] + s * m.objAx[k];
+      double y = m.objY[k] + t * m.objVy[k] + s * m.objAy[k];
+      int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+      double fx = x - x0, fy = y - y0;
+      for (int dy = 0; dy <= 1; dy++) {
+        for (int dx = 0; dx <= 1; dx++) {
+          int xx = x0 + dx, yy = y0 + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) {
+            continue;
+          }
+          float wt = (float) ((dx == 0 ? 1 - fx : fx) * (dy == 0 ? 1 - fy : fy));
+          if (wt <= 0) {
+            continue;
+          }
+          int p = yy * w + xx;
+          wsum[p] += wt;
+          for (int c = 0; c < 3; c++) {
+            acc[c * plane + p] += wt * m.objRgb[3 * k + c];
+          }
+        }
+      }
+    }
+    int covered = 0;
+    for (int p = 0; p < plane; p++) {
+      if (wsum[p] < 0.3f) {
+        continue; // thin coverage at the object's edge: keep the background
+      }
+      for (int c = 0; c < 3; c++) {
+        out[c * plane + p] = acc[c * plane + p] / wsum[p];
+      }
+      if (hole[p]) {
+        hole[p] = false;
+        covered++;
+      }
+    }
+    return covered;
+  }
+
+  /**
+   * Never-seen pixels: a hole enclosed by known pixels (background uncovered that no frame showed)
+   * is synthesised by PatchMatch from the frame around it; a hole at the frame's edge (new
+   * content coming into view) is continued smoothly from the edge inwards (a membrane: Laplace's
+   * equation with the known pixels as boundary). What enters the frame is unknowable; a smooth
+   * continuation is the least wrong guess, where invented texture would be confidently wrong.
+   */
+  private float[] fillHoles(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, int w, int h, int t) {
+    boolean[] inner = new boolean[hole.length];
+    boolean[] edge = new boolean[hole.length];
+    boolean anyInner = false, anyEdge = false;
+    for (int[] piece : components(hole, w, h)) {
+      boolean touches = false;
+      for (int p : piece) {
+        int x = p % w, y = p / w;
+        touches |= x == 0 || y == 0 || x == w - 1 || y == h - 1;
+      }
+      for (int p : piece) {
+        (touches ? edge : inner)[p] = true;
+      }
+      anyInner |= !touches;
+      anyEdge |= touches;
+    }
+    float[] r = out;
+    if (anyInner) {
+      r = fill(pm, r, inner, anchor, w, h, t);
+    }
+    if (anyEdge) {
+      int n = 0;
+      for (boolean b : edge) {
+        n += b ? 1 : 0;
+      }
+      if (n == edge.length) {
+        return anchor; // the whole frame is new: nothing to continue from
+      }
+      r = new PoissonBlender(1e-4).blendInterior(new ImagePlanes(3, h, w, r), new ImagePlanes(3, h, w,
+          new float[r.length]), new HoleMask(h, w, edge)).image().data();
+    }
+    return r;
+  }
+
+  private float[] fill(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, int w, int h, int t) {
+    ImagePlanes img = new ImagePlanes(3, h, w, out);
+    HoleMask mask = new HoleMask(h, w, hole);
+    long seed = settings.seed() * 0x9E3779B97F4A7C15L + t;
+    try {
+      return pm.fill(img, mask, seed, new PatchMatchInpainter.Anchor(new ImagePlanes(3, h, w, anchor), 0.3f)).data();
+    } catch (NoSourcePatchException e) {
+      // nothing of the frame is known (the camera left everything ever seen): keep the anchor
+      float[] r = out.clone();
+      for (int p = 0; p < hole.length; p++) {
+        if (hole[p]) {
+          for (int c = 0; c < 3; c++) {
+            r[c * hole.length + p] = anchor[c * hole.length + p];
+          }
+        }
+      }
+      return r;
+    }
+  }
+
+  static void bilinear(float[] planes, int w, int h, double x, double y, float[] out, int at, int outPlane) {
+    int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+    int x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
+    double fx = x - x0, fy = y - y0;
+    int plane = w * h;
+    int channels = planes.length / plane;
+    for (int c = 0; c < channels; c++) {
+      int b = c * plane;
+      double top = planes[b + y0 * w + x0] * (1 - fx) + planes[b + y0 * w + x1] * fx;
+      double bottom = planes[b + y1 * w + x0] * (1 - fx) + planes[b + y1 * w + x1] * fx;
+      out[at + c * outPlane] = (float) (top * (1 - fy) + bottom * fy);
+    }
+  }
+
+  /** Back-test: PSNR per horizon of predicting the last {@code k} frames from the ones before. */
+  public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte) {
+  }
+
+  /**
+   * Hides the last {@code k} frames, fits the model to the rest, predicts them and scores each
+   * horizon (PSNR with peak 1; SSIM on luma, 8x8 windows). The safe length is the longest
+   * horizon up to which every PSNR stays at or above {@code thresholdDb}. The drift matte is the
+   * mean absolute error per pixel at the last horizon.
+   */
+  public Backtest backtest(ClipFrames clip, int k, double thresholdDb) {
+    int n = clip.count();
+    if (k < 1 || n - k < 2) {
+      throw new NodeException("ExtendShot: a back-test of " + k + " frames needs at least " + (k + 2) + " frames, the "
+          + "shot has " + n);
+    }
+    Model m = fit(clip.head(n - k));
+    double[] psnr = new double[k];
+    double[] ssim = new double[k];
+    float[][] drift = new float[1][];
+    predict(m, k, (t, frame) -> {
+      ImagePlanes truth = clip.rgb(n - k + t - 1);
+      psnr[t - 1] = Metrics.psnr(frame.data(), truth.data());
+      ssim[t - 1] = Metrics.ssimLuma(frame.data(), truth.data(), m.w, m.h);
+      if (t == k) {
+        drift[0] = Metrics.absErrorMatte(frame.data(), truth.data(), m.w * m.h);
+      }
+    });
+    int safe = 0;
+    while (safe < k && psnr[safe] >= thresholdDb) {
+      safe++;
+    }
+    return new Backtest(psnr, ssim, safe, thresholdDb, drift[0]);
+  }
+}
