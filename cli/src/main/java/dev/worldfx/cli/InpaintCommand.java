@@ -298,16 +298,7 @@ final class InpaintCommand implements Callable<Integer> {
   }
 
   private static String quote(String text) {
-    StringBuilder s = new StringBuilder("\"");
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '"' -> s.append("\\\"");
-        case '\\' -> s.append("\\\\");
-        case '\n' -> s.append("\\n");
-        default -> s.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-      }
-    }
-    return s.append('"').toString();
+    return Json.quote(text);
   }
 
   /** A malformed option value is a usage error (exit 2), not an input error. */

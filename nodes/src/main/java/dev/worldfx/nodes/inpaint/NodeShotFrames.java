@@ -91,16 +91,7 @@ final class NodeShotFrames implements ShotFrames {
 
   /** RGB of a frame over {@code b} as [3,H,W] planes. */
   static ImagePlanes planes(FrameView f, RectI b) {
-    int w = b.width(), h = b.height(), plane = w * h;
-    float[] d = new float[3 * plane];
-    for (int y = 0; y < h; y++) {
-      for (int x = 0; x < w; x++) {
-        for (int c = 0; c < 3; c++) {
-          d[c * plane + y * w + x] = f.sample(b.x1() + x, b.y1() + y, c);
-        }
-      }
-    }
-    return new ImagePlanes(3, h, w, d);
+    return ImagePlanes.rgbOf(f, b);
   }
 
   /** The raw matte over {@code b}: the Mask's alpha (0 outside the mask's bounds), the source alpha or luminance. */

@@ -34,6 +34,32 @@ public record ImagePlanes(int channels, int height, int width, float[] data) {
     throw new IllegalArgumentException("expected a [C,H,W] or [1,C,H,W] tensor, got " + Arrays.toString(s));
   }
 
+  /** RGB of a frame over {@code b} as [3,H,W] planes, row 0 = the bounds' first row (y1). */
+  public static ImagePlanes rgbOf(dev.worldfx.nodes.FrameView f, dev.worldfx.nodes.RectI b) {
+    int w = b.width(), h = b.height(), plane = w * h;
+    float[] d = new float[3 * plane];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          d[c * plane + y * w + x] = f.sample(b.x1() + x, b.y1() + y, c);
+        }
+      }
+    }
+    return new ImagePlanes(3, h, w, d);
+  }
+
+  /** Stores the planes into the RGB of {@code out} over {@code b} (the inverse of {@link #rgbOf}). */
+  public void storeInto(dev.worldfx.nodes.FrameView out, dev.worldfx.nodes.RectI b) {
+    int w = b.width(), plane = w * b.height();
+    for (int y = 0; y < b.height(); y++) {
+      for (int x = 0; x < w; x++) {
+        for (int c = 0; c < 3; c++) {
+          out.store(b.x1() + x, b.y1() + y, c, data[c * plane + y * w + x]);
+        }
+      }
+    }
+  }
+
   /** A [1,C,H,W] F32 tensor holding a copy of the pixels. */
   public Tensor toTensor(Arena arena) {
     return Tensor.of(arena, data, 1, channels, height, width);

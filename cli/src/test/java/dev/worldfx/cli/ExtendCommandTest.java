@@ -1,0 +1,104 @@
+package dev.worldfx.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.worldfx.nodes.Components;
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.PixelDepth;
+import dev.worldfx.nodes.RectI;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** worldfx extend end to end on a small panning PNG sequence. */
+class ExtendCommandTest {
+  private static final int W = 48;
+  private static final int H = 32;
+
+  @TempDir
+  Path tmp;
+
+  private void writeShot(int first, int last, int skip) throws IOException {
+    try (Arena arena = Arena.ofConfined()) {
+      for (int n = first; n <= last; n++) {
+        if (n == skip) {
+          continue;
+        }
+        FrameView f = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.SHORT, Components.RGBA);
+        for (int y = 0; y < H; y++) {
+          for (int x = 0; x < W; x++) {
+            double u = x + 1.5 * n;
+            for (int c = 0; c < 3; c++) {
+              f.store(x, y, c, (float) (0.5 + 0.3 * Math.sin(u * 0.45 + c) * Math.cos(y * 0.35 + 0.2 * c)));
+            }
+            f.store(x, y, 3, 1f);
+          }
+        }
+        PngWriter.write(f, tmp.resolve(String.format("IN/%04d.png", n)), 16, false);
+      }
+    }
+  }
+
+  private CliRun extend(String... extra) {
+    return CliRun.of(Stream.concat(Stream.of("extend", "--input", tmp.resolve("IN/%04d.png").toString(), "--output",
+        tmp.resolve("OUT/%04d.png").toString()), Stream.of(extra)).toArray(String[]::new));
+  }
+
+  private List<String> written() throws IOException {
+    try (Stream<Path> files = Files.list(tmp.resolve("OUT"))) {
+      return files.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void forwardContinuesTheNumbersWritesOnlyNewFramesAndReportsTheBacktest() throws IOException {
+    writeShot(1000, 1011, -1);
+    Path report = tmp.resolve("r.json");
+    CliRun r = extend("--frames", "4", "--direction", "forward", "--backtest", "4", "--report", report.toString());
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("1012.png", "1013.png", "1014.png", "1015.png"), written());
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"horizon\": 4") && json.contains("\"safeLength\": "), json);
+    assertTrue(r.err().contains("safe extension length"), r.err());
+    try (Arena arena = Arena.ofConfined()) {
+      FrameView f = PngReader.read(arena, tmp.resolve("OUT/1012.png"));
+      assertEquals(PixelDepth.SHORT, f.depth(), "the input's depth");
+      assertFalse(PngReader.hasAlpha(tmp.resolve("OUT/1012.png")), "the input's channels");
+    }
+  }
+
+  @Test
+  void backwardNumbersBeforeTheStart() throws IOException {
+    writeShot(1000, 1009, -1);
+    CliRun r = extend("--frames", "3", "--direction", "backward", "--backtest", "0");
+    assertEquals(0, r.exit(), r.err());
+    assertEquals(List.of("0997.png", "0998.png", "0999.png"), written());
+  }
+
+  @Test
+  void badShotsAreInputErrorsAndBadOptionsUsageErrors() throws IOException {
+    writeShot(1000, 1009, 1004);
+    CliRun gaps = extend("--frames", "3", "--direction", "forward");
+    assertEquals(3, gaps.exit(), gaps.err());
+    assertTrue(gaps.err().contains("has gaps (1004)"), gaps.err());
+    CliRun dir = extend("--frames", "3", "--direction", "sideways");
+    assertEquals(2, dir.exit(), dir.err());
+    assertFalse(Files.exists(tmp.resolve("OUT")), "nothing written");
+  }
+
+  @Test
+  void extendingBackwardPastFrameZeroIsRefused() throws IOException {
+    writeShot(2, 6, -1);
+    CliRun negative = extend("--frames", "5", "--direction", "backward", "--backtest", "0");
+    assertEquals(3, negative.exit(), negative.err());
+    assertTrue(negative.err().contains("negative frame numbers"), negative.err());
+    assertFalse(Files.exists(tmp.resolve("OUT")), "nothing written");
+  }
+}
