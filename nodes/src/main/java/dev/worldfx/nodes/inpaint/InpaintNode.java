@@ -65,33 +65,11 @@ public final class InpaintNode implements Node {
 
   /** The node with the default sequence cache (WORLDFX_CACHE or ~/.worldfx/cache), opened on first use. */
   public InpaintNode() {
-    this(DefaultCache::get);
+    this(dev.worldfx.nodes.cache.DefaultCache::get);
   }
 
   public InpaintNode(Supplier<SequenceCache> cache) {
     this.cache = cache;
-  }
-
-  /** Opens the default cache once per process; a failure is reported on every render that needs it. */
-  private static final class DefaultCache {
-    private static SequenceCache opened;
-    private static IOException failure;
-
-    static synchronized SequenceCache get() {
-      if (opened == null && failure == null) {
-        try {
-          opened = SequenceCache.openDefault();
-        } catch (IOException e) {
-          failure = e;
-        }
-      }
-      if (opened == null) {
-        throw new NodeException("Inpaint: the sequence cache at " + SequenceCache.defaultRoot(System.getenv())
-            + " cannot be used (" + failure.getMessage() + "); set " + SequenceCache.ROOT_ENV
-            + " to a writable folder", failure);
-      }
-      return opened;
-    }
   }
 
   @Override

@@ -8,21 +8,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.worldfx.nodes.ClipSpec;
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameRange;
+import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.MissingInputException;
 import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RawImage;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
 import dev.worldfx.nodes.local.SpecParamValues;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.lang.foreign.Arena;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,8 +38,16 @@ class ExtendShotNodeTest {
   private static final int FIRST = 10;
   private static final int COUNT = 4;
 
-  private final Arena arena = Arena.ofConfined();
-  private final ExtendShotNode node = new ExtendShotNode();
+  private final Arena arena = Arena.ofShared();
+  @TempDir
+  Path cacheDir;
+  private ExtendShotNode node;
+
+  @BeforeEach
+  void open() throws Exception {
+    SequenceCache cache = SequenceCache.open(cacheDir, 1L << 30);
+    node = new ExtendShotNode(() -> cache);
+  }
 
   @AfterEach
   void close() {
@@ -51,17 +65,18 @@ class ExtendShotNodeTest {
 
   @Test
   void defaultTimeDomainIsForward24() {
+    ExtendShotNode node = new ExtendShotNode();
     SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.GENERAL, Map.of());
     assertEquals(new FrameRange(0, 124), node.timeDomain(new FrameRange(0, 100), params));
   }
 
   @Test
-  void framesNeededIsTheHeldFrame() {
+  void framesNeededAreTheFrameOrTheFramesTheModelIsKeyedOn() {
     SpecParamValues params = new SpecParamValues(node.descriptor(), NodeContext.FILTER, Map.of("direction", "Both"));
-    FrameRange source = new FrameRange(10, 20);
-    assertEquals(new FrameRange(10, 10), node.framesNeeded(3, source, params));
+    FrameRange source = new FrameRange(10, 40);
+    assertEquals(new FrameRange(10, 25), node.framesNeeded(3, source, params));
     assertEquals(new FrameRange(14, 14), node.framesNeeded(14, source, params));
-    assertEquals(new FrameRange(20, 20), node.framesNeeded(40, source, params));
+    assertEquals(new FrameRange(25, 40), node.framesNeeded(50, source, params));
   }
 
   @ParameterizedTest
@@ -77,18 +92,58 @@ class ExtendShotNodeTest {
 
   @ParameterizedTest
   @EnumSource(value = PixelDepth.class, names = {"BYTE", "SHORT", "FLOAT"})
-  void beforeAndAfterTheRangeHoldTheFirstAndLastFrame(PixelDepth depth) {
+  void addedFramesArePredictedWithTheNearestFramesAlphaAndAreDeterministic(PixelDepth depth) {
     List<RawImage> frames = frames(depth);
-    for (double t : new double[] {FIRST - 5, FIRST - 1, FIRST - 0.5}) {
+    for (double t : new double[] {FIRST - 5, FIRST - 1, FIRST + COUNT, FIRST + COUNT + 30}) {
+      RawImage nearest = frames.get(t < FIRST ? 0 : COUNT - 1);
       RawImage out = output(depth);
       render(t, frames, BOUNDS, out);
-      assertEquals(-1L, frames.get(0).memory.mismatch(out.memory), "t=" + t + " holds the first frame");
+      RawImage again = output(depth);
+      render(t, frames, BOUNDS, again);
+      assertEquals(-1L, out.memory.mismatch(again.memory), "t=" + t + " the same bits twice");
+      boolean differs = false;
+      for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
+        for (int x = BOUNDS.x1(); x < BOUNDS.x2(); x++) {
+          assertEquals(nearest.bits(x, y, 3), out.bits(x, y, 3), "alpha at (" + x + "," + y + "), t=" + t);
+          for (int c = 0; c < 3; c++) {
+            assertTrue(Float.isFinite(out.value(x, y, c)), "finite");
+            differs |= out.bits(x, y, c) != nearest.bits(x, y, c);
+          }
+        }
+      }
+      assertTrue(differs, "t=" + t + " is a prediction, not the held frame");
     }
-    for (double t : new double[] {FIRST + COUNT, FIRST + COUNT + 30}) {
-      RawImage out = output(depth);
-      render(t, frames, BOUNDS, out);
-      assertEquals(-1L, frames.get(COUNT - 1).memory.mismatch(out.memory), "t=" + t + " holds the last frame");
+  }
+
+  @Test
+  void theNodeRendersTheEnginesPredictionAndSaysWhatTheBacktestFound() {
+    int w = 64, h = 40, n = 16;
+    Scene scene = Scene.pan(w, h, n + 4, 1.8, 0.4);
+    RectI b = new RectI(0, 0, w, h);
+    List<FrameView> src = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FrameView f = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA);
+      scene.rgb(i).storeInto(f, b);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          f.store(x, y, 3, 1f);
+        }
+      }
+      src.add(f);
     }
+    InMemoryShot shot = new InMemoryShot(0).with(ClipSpec.SOURCE, src);
+    List<String> notices = new ArrayList<>();
+    FrameView out = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA);
+    node.render(new LocalRenderContext(NodeContext.FILTER, n - 1 + 3, b, new SpecParamValues(node.descriptor(),
+        NodeContext.FILTER, Map.of("framesToAdd", "5", "backtestFrames", "4")), shot, () -> false, f -> {},
+        notices::add), out);
+    ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, f -> {});
+    ImagePlanes[] third = new ImagePlanes[1];
+    x.predict(x.fit(scene.head(n)), 3, (t, f) -> third[0] = f);
+    ImagePlanes rendered = ImagePlanes.rgbOf(out, b);
+    assertArrayEquals(third[0].data(), rendered.data(), "the node shows the engine's frame");
+    assertTrue(notices.getFirst().startsWith("ExtendShot back-test: safe extension length"), notices.toString());
+    assertTrue(Metrics.psnr(rendered.data(), scene.rgb(n - 1 + 3).data()) > 25, "close to the real future");
   }
 
   @Test
@@ -101,8 +156,11 @@ class ExtendShotNodeTest {
     Arrays.fill(sentinel, (byte) 0xEE);
     for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
       for (int x = BOUNDS.x1(); x < BOUNDS.x2(); x++) {
-        byte[] expected = window.contains(x, y) ? frames.get(COUNT - 1).pixel(x, y) : sentinel;
-        assertArrayEquals(expected, out.pixel(x, y), "(" + x + "," + y + ")");
+        if (window.contains(x, y)) {
+          assertEquals(frames.get(COUNT - 1).bits(x, y, 3), out.bits(x, y, 3), "alpha (" + x + "," + y + ")");
+        } else {
+          assertArrayEquals(sentinel, out.pixel(x, y), "(" + x + "," + y + ")");
+        }
       }
     }
   }
