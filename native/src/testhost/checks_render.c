@@ -139,7 +139,8 @@ Image *fixture_output(const Fixture *f, Depth d, int ncomp) {
   return out;
 }
 
-/* The source frame a render at t must show: ExtendShot holds clamp(t, s0, s1); the others
+/* The source frame a render at t must show: ExtendShot the one at clamp(t, s0, s1) (outside the range the
+ * nearest, whose alpha its prediction keeps); the others
  * use the frame at t. */
 static const Image *frame_for(const Fixture *f, double t) {
   if (f->nframes == 0) return NULL;
@@ -160,6 +161,8 @@ bool fixture_check_output(const Fixture *f, const Image *out, double t, OfxRectI
     .seed = (uint32_t)s->seed,
     .variation = (float)(s->variation >= 0 ? s->variation : 0.25),
     .time = t,
+    .predicted = s->plugin == PLUGIN_EXTEND && f->nframes > 0
+        && (floor(t) < s->first_frame || floor(t) > s->first_frame + f->nframes - 1),
   };
   if (image_matches_contract(out, window, &e, why, n)) return true;
   OfxImageClipHandle src = effect_clip(f->inst, kOfxImageEffectSimpleSourceClipName);
@@ -249,16 +252,16 @@ static const RenderVariant render_variants[] = {
   {PLUGIN_EXTEND, CTX_FILTER, "t4-in-range", -1, 0, 0, -1, 4, 0, 0},
   {PLUGIN_EXTEND, CTX_FILTER, "t0-first", -1, 0, 0, -1, 0, 1, 0},
   {PLUGIN_EXTEND, CTX_FILTER, "t9-last", -1, 0, 0, -1, 9, 2, 0},
-  {PLUGIN_EXTEND, CTX_FILTER, "t-3-backward-holds-0", -1, 0, 0, -1, -3, 1, 0},
-  {PLUGIN_EXTEND, CTX_FILTER, "t12-forward-holds-9", -1, 0, 0, -1, 12, 0, 0},
+  {PLUGIN_EXTEND, CTX_FILTER, "t-3-backward-predicted", -1, 0, 0, -1, -3, 1, 0},
+  {PLUGIN_EXTEND, CTX_FILTER, "t12-forward-predicted", -1, 0, 0, -1, 12, 0, 0},
   {PLUGIN_EXTEND, CTX_GENERAL, "t4-in-range", -1, 0, 0, -1, 4, 0, 0},
   {PLUGIN_EXTEND, CTX_GENERAL, "t0-first", -1, 0, 0, -1, 0, 1, 0},
   {PLUGIN_EXTEND, CTX_GENERAL, "t9-last", -1, 0, 0, -1, 9, 2, 0},
-  {PLUGIN_EXTEND, CTX_GENERAL, "t-3-backward-holds-0", -1, 0, 0, -1, -3, 1, 0},
-  {PLUGIN_EXTEND, CTX_GENERAL, "t12-forward-holds-9", -1, 0, 0, -1, 12, 0, 0},
+  {PLUGIN_EXTEND, CTX_GENERAL, "t-3-backward-predicted", -1, 0, 0, -1, -3, 1, 0},
+  {PLUGIN_EXTEND, CTX_GENERAL, "t12-forward-predicted", -1, 0, 0, -1, 12, 0, 0},
   {PLUGIN_EXTEND, CTX_FILTER, "range100-109-t104", -1, 0, 0, -1, 104, 0, 100},
-  {PLUGIN_EXTEND, CTX_FILTER, "range100-109-t95-backward-holds-100", -1, 0, 0, -1, 95, 1, 100},
-  {PLUGIN_EXTEND, CTX_GENERAL, "range100-109-t115-forward-holds-109", -1, 0, 0, -1, 115, 0, 100},
+  {PLUGIN_EXTEND, CTX_FILTER, "range100-109-t95-backward-predicted", -1, 0, 0, -1, 95, 1, 100},
+  {PLUGIN_EXTEND, CTX_GENERAL, "range100-109-t115-forward-predicted", -1, 0, 0, -1, 115, 0, 100},
   /* Generate: the noise (floor of a fractional time too) and the filter blend. */
   {PLUGIN_GENERATE, CTX_GENERATOR, "seed0-t4", -1, 0, 0, -1, 4, 0, 0},
   {PLUGIN_GENERATE, CTX_GENERATOR, "seed12345-t3.7", -1, 0, 12345, -1, 3.7, 0, 0},

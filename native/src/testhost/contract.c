@@ -107,6 +107,8 @@ void expected_pixel(const Expectation *e, Depth d, int x, int y, unsigned char *
     memcpy(out, src, 4 * cb);
     return;
   case PLUGIN_EXTEND:
+    /* Inside the range: the frame itself, byte-exact. Outside (e->predicted): the nearest
+     * frame's alpha; the RGB comes from the shot model and is checked by the counts. */
     memcpy(out, src, 4 * cb);
     return;
   case PLUGIN_GENERATE: {
@@ -159,12 +161,19 @@ bool image_matches_contract(const Image *out, OfxRectI w, const Expectation *e, 
   if (!want) return false;
   memcpy(want, out->snapshot, out->alloc_size);
   size_t cb = depth_bytes(out->depth), pxb = 4 * cb;
-  long bad_pixels = 0, removed = 0, changed = 0, not_finite = 0;
+  long bad_pixels = 0, removed = 0, changed = 0, not_finite = 0, predicted = 0, moved = 0;
   for (int y = r.y1; y < r.y2; y++)
     for (int x = r.x1; x < r.x2; x++) {
       unsigned char px[16];
       expected_pixel(e, out->depth, x, y, px);
       const unsigned char *got = image_pixel(out, x, y);
+      if (e->plugin == PLUGIN_EXTEND && e->predicted) {
+        predicted++;
+        if (memcmp(got, px, 3 * cb) != 0) moved++;
+        for (int c = 0; c < 3 && out->depth == DEPTH_FLOAT; c++)
+          if (!isfinite(channel_value(out->depth, got, c))) not_finite++;
+        memcpy(px, got, 3 * cb); /* the prediction's RGB: checked by the counts */
+      }
       if (e->plugin == PLUGIN_INPAINT) {
         float m = inpaint_matte(e, out->depth, x, y);
         if (m > 0.0f) {
@@ -197,6 +206,9 @@ bool image_matches_contract(const Image *out, OfxRectI w, const Expectation *e, 
   if (bad_pixels == 0 && not_finite > 0) {
     snprintf(why, n, "%ld filled channels are NaN or infinite", not_finite);
     bad_pixels = not_finite;
+  } else if (bad_pixels == 0 && predicted > 0 && moved == 0) {
+    snprintf(why, n, "the added frame at t=%g is the held nearest frame, not a prediction", e->time);
+    bad_pixels = predicted;
   } else if (bad_pixels == 0 && removed > 0 && changed * 2 < removed) {
     snprintf(why, n, "only %ld of %ld pixels under a full matte were filled (differ from the source)", changed,
              removed);

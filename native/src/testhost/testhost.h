@@ -155,6 +155,7 @@ typedef struct Expectation {
   uint32_t seed;
   float variation;     /* (float) of the double param, as the contract's float32 arithmetic */
   double time;
+  bool predicted;      /* ExtendShot outside the source range: RGB from the shot model, alpha the nearest frame's */
 } Expectation;
 
 /* Writes the contract's bytes for output pixel (x,y) at depth d (4 channels). */
