@@ -138,6 +138,10 @@ public final class ShotExtender {
         consistent = consistency(f, flow(prev, next, fp), w, h);
       }
       boolean[] core = objectMask(f, toPrev[k], consistent, w, h);
+      if (k == n - 1 && k >= 2) {
+        movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null, toPrev[k],
+            toPrev[k - 1], w, h);
+      }
       objects[k] = grow(core, w, h, 2);
       if (k == n - 1) {
         lastCore = core;
@@ -239,6 +243,44 @@ public final class ShotExtender {
       m[p] = ex * ex + ey * ey > OBJECT_RESIDUAL * OBJECT_RESIDUAL && (consistent == null || consistent[p]);
     }
     return m;
+  }
+
+  /** Mean absolute RGB difference above which a camera-compensated pixel changed. */
+  static final float CHANGE = 0.08f;
+
+  /**
+   * Adds to {@code core} what three-frame differencing finds moving in the last frame: pixels that
+   * differ from both earlier frames after the camera's motion is taken out. A small object faster
+   * than the flow can follow is found this way; where it was one frame ago (now background) the
+   * frame two back agrees with the last one, so that place is not taken for the object.
+   */
+  static void movingByDifference(boolean[] core, ImagePlanes last, ImagePlanes prev, ImagePlanes prev2, Affine toPrev,
+                                 Affine prevToPrev2, int w, int h) {
+    if (prev2 == null) {
+      return;
+    }
+    int plane = w * h;
+    Affine toPrev2 = prevToPrev2.after(toPrev);
+    float[] a = new float[3], b = new float[3];
+    for (int p = 0; p < plane; p++) {
+      if (core[p]) {
+        continue;
+      }
+      double x = p % w, y = p / w;
+      double x1 = toPrev.x(x, y), y1 = toPrev.y(x, y), x2 = toPrev2.x(x, y), y2 = toPrev2.y(x, y);
+      if (x1 < 0 || y1 < 0 || x1 > w - 1 || y1 > h - 1 || x2 < 0 || y2 < 0 || x2 > w - 1 || y2 > h - 1) {
+        continue;
+      }
+      bilinear(prev.data(), w, h, x1, y1, a, 0, 1);
+      bilinear(prev2.data(), w, h, x2, y2, b, 0, 1);
+      float d1 = 0, d2 = 0;
+      for (int c = 0; c < 3; c++) {
+        float v = last.data()[c * plane + p];
+        d1 += Math.abs(v - a[c]) / 3;
+        d2 += Math.abs(v - b[c]) / 3;
+      }
+      core[p] = d1 > CHANGE && d2 > CHANGE;
+    }
   }
 
   /** The mask grown by {@code r} pixels (square), so an object's soft edge goes with it. */
@@ -398,17 +440,58 @@ public final class ShotExtender {
 
   /**
    * The displacement d with a(p + s) ≈ b(p + s + d) over the patch ({@code piece}, pixel indices,
-   * shifted by s = (sx, sy)): searched over integers within 6 px of (gx, gy), then refined to
+   * shifted by s = (sx, sy)): searched over integers within 10 px of (gx, gy) (again around the best
+   * while it lies on the window's edge), then refined to
    * sub-pixel by a parabola through the SSD of the neighbours.
    */
   private static double[] match(ImagePlanes a, ImagePlanes b, int[] piece, double sx, double sy, double gx, double gy,
                                 int w, int h) {
-    int plane = w * h;
-    int r = 6;
+    int r = 10;
     int cx = (int) Math.round(gx), cy = (int) Math.round(gy);
+    double[][] ssd = null;
+    int ix = r, iy = r;
+    // the flow's guess can be far off for a small fast object: when the best lies on the window's
+    // edge, search again around it (a few times at most)
+    for (int round = 0; round < 4; round++) {
+      ssd = ssdWindow(a, b, piece, sx, sy, cx, cy, r, w, h);
+      double best = Double.POSITIVE_INFINITY;
+      for (int dy = 0; dy <= 2 * r; dy++) {
+        for (int dx = 0; dx <= 2 * r; dx++) {
+          if (ssd[dy][dx] < best) {
+            best = ssd[dy][dx];
+            ix = dx;
+            iy = dy;
+          }
+        }
+      }
+      boolean edge = ix == 0 || iy == 0 || ix == 2 * r || iy == 2 * r;
+      if (!edge || !Double.isFinite(best)) {
+        break;
+      }
+      cx += ix - r;
+      cy += iy - r;
+      ix = r;
+      iy = r;
+      if (round == 3) {
+        ssd = ssdWindow(a, b, piece, sx, sy, cx, cy, r, w, h);
+      }
+    }
+    double fx = 0, fy = 0;
+    if (ix > 0 && ix < 2 * r && Double.isFinite(ssd[iy][ix - 1]) && Double.isFinite(ssd[iy][ix + 1])) {
+      double den = ssd[iy][ix - 1] - 2 * ssd[iy][ix] + ssd[iy][ix + 1];
+      fx = den > 0 ? 0.5 * (ssd[iy][ix - 1] - ssd[iy][ix + 1]) / den : 0;
+    }
+    if (iy > 0 && iy < 2 * r && Double.isFinite(ssd[iy - 1][ix]) && Double.isFinite(ssd[iy + 1][ix])) {
+      double den = ssd[iy - 1][ix] - 2 * ssd[iy][ix] + ssd[iy + 1][ix];
+      fy = den > 0 ? 0.5 * (ssd[iy - 1][ix] - ssd[iy + 1][ix]) / den : 0;
+    }
+    return new double[] {cx + ix - r + fx, cy + iy - r + fy};
+  }
+
+  /** Mean squared difference of the patch for every integer displacement within r of (cx, cy). */
+  private static double[][] ssdWindow(ImagePlanes a, ImagePlanes b, int[] piece, double sx, double sy, int cx, int cy,
+                                      int r, int w, int h) {
     double[][] ssd = new double[2 * r + 1][2 * r + 1];
-    double best = Double.POSITIVE_INFINITY;
-    int bx = cx, by = cy;
     float[] pa = new float[3], pb = new float[3];
     for (int dy = -r; dy <= r; dy++) {
       for (int dx = -r; dx <= r; dx++) {
@@ -428,26 +511,10 @@ public final class ShotExtender {
           }
           used++;
         }
-        e = used < piece.length / 2 ? Double.POSITIVE_INFINITY : e / used;
-        ssd[dy + r][dx + r] = e;
-        if (e < best) {
-          best = e;
-          bx = cx + dx;
-          by = cy + dy;
-        }
+        ssd[dy + r][dx + r] = used < piece.length / 2 ? Double.POSITIVE_INFINITY : e / used;
       }
     }
-    int ix = bx - cx + r, iy = by - cy + r;
-    double fx = 0, fy = 0;
-    if (ix > 0 && ix < 2 * r && Double.isFinite(ssd[iy][ix - 1]) && Double.isFinite(ssd[iy][ix + 1])) {
-      double den = ssd[iy][ix - 1] - 2 * ssd[iy][ix] + ssd[iy][ix + 1];
-      fx = den > 0 ? 0.5 * (ssd[iy][ix - 1] - ssd[iy][ix + 1]) / den : 0;
-    }
-    if (iy > 0 && iy < 2 * r && Double.isFinite(ssd[iy - 1][ix]) && Double.isFinite(ssd[iy + 1][ix])) {
-      double den = ssd[iy - 1][ix] - 2 * ssd[iy][ix] + ssd[iy + 1][ix];
-      fy = den > 0 ? 0.5 * (ssd[iy - 1][ix] - ssd[iy + 1][ix]) / den : 0;
-    }
-    return new double[] {bx + fx, by + fy};
+    return ssd;
   }
 
   /**
