@@ -51,6 +51,10 @@ public final class ShotExtender {
   static final int CAMERA_STEPS = 3;
   /** Frames before the last one an object is tracked through to fit its velocity and acceleration. */
   static final int TRACK_FRAMES = 4;
+  /** Pixels per frame an object must move relative to the background around it to be one. */
+  static final double MIN_OWN_MOTION = 1.0;
+  /** Pixels an object piece needs at least (smaller ones are flow noise). */
+  static final int MIN_PIECE = 9;
 
   public record Settings(boolean finalQuality, long seed) {
   }
@@ -75,9 +79,10 @@ public final class ShotExtender {
     final float[] meanRgb;
     final ImagePlanes last;
     final boolean[] lastObjects;
+    final float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before
 
     Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects, float[] meanRgb,
-          ImagePlanes last, boolean[] lastObjects) {
+          ImagePlanes last, boolean[] lastObjects, float[] bgFlow) {
       this.w = w;
       this.h = h;
       this.margin = margin;
@@ -94,6 +99,7 @@ public final class ShotExtender {
       this.meanRgb = meanRgb;
       this.last = last;
       this.lastObjects = lastObjects;
+      this.bgFlow = bgFlow;
     }
 
     public int objectPixels() {
@@ -137,7 +143,7 @@ public final class ShotExtender {
         // the flow there is meaningless) are background, told apart by the forward-backward check
         consistent = consistency(f, flow(prev, next, fp), w, h);
       }
-      boolean[] core = objectMask(f, toPrev[k], consistent, w, h);
+      boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
       if (k == n - 1 && k >= 2) {
         movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null, toPrev[k],
             toPrev[k - 1], w, h);
@@ -201,8 +207,26 @@ public final class ShotExtender {
     for (int c = 0; c < 3; c++) {
       mean[c] /= Math.max(1, meanFrames);
     }
-    float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, w, h);
-    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, objects[n - 1]);
+    boolean[] accepted = new boolean[plane];
+    float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
+        accepted, w, h);
+    boolean[] lastObjects = grow(accepted, w, h, 2);
+    // the background's own motion, pixel by pixel (parallax, perspective): the last flow with the
+    // objects' motion replaced by a membrane from around them
+    float[] bgFlow = lastFlow;
+    int moving = 0;
+    float[] hole = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      hole[p] = lastObjects[p] ? 1f : 0f;
+      moving += lastObjects[p] ? 1 : 0;
+    }
+    if (moving > 0 && moving < plane) { // all moving (no background to complete from): the flow as it is
+      try (Arena arena = Arena.ofShared()) {
+        bgFlow = dev.worldfx.nodes.flow.FlowCompletion.completeFlow(arena, Tensor.of(arena, lastFlow, 1, 2, h, w),
+            Tensor.of(arena, hole, 1, 1, h, w)).toArray();
+      }
+    }
+    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, lastObjects, bgFlow);
   }
 
   /** Where following {@code f} and then {@code g} (the reverse flow) returns within a pixel. */
@@ -231,15 +255,15 @@ public final class ShotExtender {
   }
 
   /**
-   * Pixels whose flow the camera does not explain (and, given {@code consistent}, whose flow is
-   * confirmed by the reverse flow).
+   * Pixels whose flow the smooth background motion does not explain (and, given
+   * {@code consistent}, whose flow is confirmed by the reverse flow).
    */
-  static boolean[] objectMask(float[] f, Affine camera, boolean[] consistent, int w, int h) {
+  static boolean[] objectMask(float[] f, QuadraticMotion background, boolean[] consistent, int w, int h) {
     int plane = w * h;
     boolean[] m = new boolean[plane];
     for (int p = 0; p < plane; p++) {
-      double x = p % w, y = p / w;
-      double ex = x + f[p] - camera.x(x, y), ey = y + f[plane + p] - camera.y(x, y);
+      double[] b = background.at(p % w, p / w);
+      double ex = f[p] - b[0], ey = f[plane + p] - b[1];
       m[p] = ex * ex + ey * ey > OBJECT_RESIDUAL * OBJECT_RESIDUAL && (consistent == null || consistent[p]);
     }
     return m;
@@ -312,8 +336,8 @@ public final class ShotExtender {
    * a least-squares parabola through those positions gives its velocity and acceleration at the
    * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
    */
-  private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f, int w,
-                                       int h) {
+  private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f,
+                                       QuadraticMotion background, boolean[] accepted, int w, int h) {
     int plane = w * h;
     if (core == null) {
       return new float[][] {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0],
@@ -357,7 +381,28 @@ public final class ShotExtender {
         ax = 0;
         ay = 0;
       }
+      // a piece that moves as the background around it does is background (parallax, flicker,
+      // flow noise): only what really moves on its own becomes an object
+      double bx = 0, by = 0;
       for (int p : piece) {
+        double[] b = background.at(p % w, p / w);
+        bx -= b[0];
+        by -= b[1];
+      }
+      bx /= piece.length;
+      by /= piece.length;
+      if (Math.hypot(vx - bx, vy - by) < MIN_OWN_MOTION || piece.length < MIN_PIECE || earlier.isEmpty()) {
+        continue;
+      }
+      // and its own motion must explain the last two frames clearly better than the background's
+      ImagePlanes prev = earlier.getFirst();
+      double own = ssdWindow(last, prev, patch, 0, 0, (int) Math.round(-vx), (int) Math.round(-vy), 0, w, h)[0][0];
+      double bg = ssdWindow(last, prev, patch, 0, 0, (int) Math.round(-bx), (int) Math.round(-by), 0, w, h)[0][0];
+      if (!(own < 0.5 * bg)) {
+        continue;
+      }
+      for (int p : piece) {
+        accepted[p] = true;
         o[0][k] = p % w;
         o[1][k] = p / w;
         o[2][k] = (float) vx;
@@ -369,6 +414,9 @@ public final class ShotExtender {
         }
         k++;
       }
+    }
+    for (int i = 0; i < o.length; i++) {
+      o[i] = Arrays.copyOf(o[i], i == 6 ? 3 * k : k);
     }
     return o;
   }
@@ -534,10 +582,13 @@ public final class ShotExtender {
       boolean[] hole = new boolean[plane];
       int holes = 0;
       for (int p = 0; p < plane; p++) {
-        double lx = toLast.x(p % w, p / w), ly = toLast.y(p % w, p / w);
-        if (lastFrameSample(m, lx, ly, out, p, plane)) {
-          continue; // one interpolation from the real last frame: sharper than the canvas
+        // background seen in the last frame: moved along its own flow (constant velocity per pixel),
+        // one interpolation from the real last frame
+        if (lastFrameSample(m, p % w + t * m.bgFlow[p], p / w + t * m.bgFlow[plane + p], out, p, plane)) {
+          continue;
         }
+        // otherwise the memory, through the camera model
+        double lx = toLast.x(p % w, p / w), ly = toLast.y(p % w, p / w);
         double qx = lx + m.margin, qy = ly + m.margin;
         if (!canvasSample(m, qx, qy, cw, out, p, plane)) {
           hole[p] = true;

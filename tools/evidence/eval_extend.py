@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Scores `worldfx extend` against the hidden real future of a PNG sequence.
+
+    eval_extend.py FRAMES_DIR [--hide 16] [--worldfx ./worldfx] [--quality draft] [--json out.json]
+
+FRAMES_DIR holds a shot as NNNN.png (e.g. a make-shots.sh `truth/` folder). The last --hide
+frames are hidden: the rest are copied to a temp folder and extended forward by --hide frames
+with `worldfx extend`; each predicted frame is compared with the hidden real one (PSNR over RGB,
+8-bit scale) side by side with two references computed here: freeze-last-frame, and the last
+frame moved along its own flow (OpenCV Farneback flow from the last frame to the one before,
+applied h times: constant velocity per pixel). Prints PSNR per horizon 1, 4, 8, 16.
+"""
+import argparse, json, os, re, shutil, subprocess, sys, tempfile
+import numpy as np
+import cv2
+
+
+def psnr(a, b):
+    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+    return 99.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("frames")
+    ap.add_argument("--hide", type=int, default=16)
+    ap.add_argument("--worldfx", default=os.path.join(os.path.dirname(__file__), "..", "..", "worldfx"))
+    ap.add_argument("--quality", default="draft")
+    ap.add_argument("--json")
+    a = ap.parse_args()
+    names = sorted(f for f in os.listdir(a.frames) if re.fullmatch(r"\d+\.png", f))
+    if len(names) < a.hide + 3:
+        sys.exit(f"eval_extend: {len(names)} frames in {a.frames}; need at least {a.hide + 3}")
+    digits = len(names[0]) - 4
+    seen, hidden = names[:-a.hide], names[-a.hide:]
+    tmp = tempfile.mkdtemp(prefix="eval-extend-")
+    try:
+        os.makedirs(os.path.join(tmp, "in"))
+        for n in seen:
+            shutil.copy(os.path.join(a.frames, n), os.path.join(tmp, "in", n))
+        pattern = "%0" + str(digits) + "d.png"
+        cmd = [a.worldfx, "extend", "--input", os.path.join(tmp, "in", pattern), "--output",
+               os.path.join(tmp, "out", pattern), "--frames", str(a.hide), "--direction", "forward",
+               "--quality", a.quality, "--backtest", "8", "--report", os.path.join(tmp, "report.json")]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            sys.exit("eval_extend: worldfx extend failed:\n" + r.stderr)
+        report = json.load(open(os.path.join(tmp, "report.json")))
+        last = cv2.imread(os.path.join(a.frames, seen[-1]))
+        before = cv2.imread(os.path.join(a.frames, seen[-2]))
+        g1 = cv2.cvtColor(last, cv2.COLOR_BGR2GRAY)
+        g0 = cv2.cvtColor(before, cv2.COLOR_BGR2GRAY)
+        flow = cv2.calcOpticalFlowFarneback(g1, g0, None, 0.5, 4, 21, 5, 7, 1.5, 0)  # last -> before
+        h, w = g1.shape
+        xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        rows = []
+        for k, n in enumerate(hidden, start=1):
+            truth = cv2.imread(os.path.join(a.frames, n))
+            ours = cv2.imread(os.path.join(tmp, "out", n))
+            # content at p in frame last+k was at p + k*flow(p) in the last frame (constant velocity)
+            extrap = cv2.remap(last, xs + k * flow[..., 0], ys + k * flow[..., 1], cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+            rows.append({"horizon": k, "ours": psnr(ours, truth), "freeze": psnr(last, truth),
+                         "flow": psnr(extrap, truth)})
+        print(f"{a.frames}: {len(seen)} frames seen, {a.hide} hidden; PSNR dB (8-bit) per horizon")
+        print("  horizon    ours  freeze    flow   margin over the better reference")
+        for row in rows:
+            if row["horizon"] in (1, 4, 8, 16):
+                best = max(row["freeze"], row["flow"])
+                print(f"  {row['horizon']:7d} {row['ours']:7.2f} {row['freeze']:7.2f} {row['flow']:7.2f}   "
+                      f"{row['ours'] - best:+.2f}")
+        bt = report.get("backtest")
+        if bt:
+            print(f"  back-test inside worldfx (on the seen frames): safe length {bt['safeLength']} at "
+                  f"{bt['thresholdDb']} dB")
+        if a.json:
+            json.dump({"rows": rows, "backtest": bt}, open(a.json, "w"), indent=2)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
