@@ -27,11 +27,13 @@ import picocli.CommandLine.Spec;
         "inpaint: the whole-shot Inpaint solve on a synthetic shot (panning background, moving disc), each case "
             + "(size x quality) in a fresh JVM: frames/s, peak RSS and peak heap, and the solve time as a multiple "
             + "of generating the shot's frames once. Goal: draft >= 10 frames/s at 640x360; 1920x1080 100 frames "
-            + "within 24 GiB."},
+            + "within 24 GiB.",
+        "extend: back-test, solve and extend a 48-frame 640x360 synthetic shot by 16 frames, draft and final, each in "
+            + "a fresh JVM: time and peak RSS. Goal: < 60 s draft."},
     footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels", "  worldfx bench inpaint",
-        "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24"})
+        "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24", "  worldfx bench extend"})
 final class BenchCommand implements Callable<Integer> {
-  @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint")
+  @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint | extend")
   String which;
 
   @Option(names = "--sizes", split = ",", paramLabel = "WxH", defaultValue = "640x360,1920x1080",
@@ -55,6 +57,13 @@ final class BenchCommand implements Callable<Integer> {
     if ("inpaint".equals(which)) {
       return InpaintBench.runAll(inpaintCases(), System.out, System.err);
     }
+    if ("extend".equals(which)) {
+      List<Boolean> qualities = new ArrayList<>();
+      for (String q : this.qualities) {
+        qualities.add(InpaintBench.parseQuality(q.trim()));
+      }
+      return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, System.out, System.err);
+    }
     Path root = Path.of(System.getProperty("worldfx.root", "."));
     List<String> command = switch (which) {
       case "bridge" -> {
@@ -72,7 +81,7 @@ final class BenchCommand implements Callable<Integer> {
             "dev.worldfx.benchmarks.KernelBench");
       }
       default -> throw new IllegalArgumentException("unknown benchmark '" + which
-          + "' (known: bridge, kernels, inpaint)");
+          + "' (known: bridge, kernels, inpaint, extend)");
     };
     Process p = new ProcessBuilder(command).inheritIO().start();
     return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;

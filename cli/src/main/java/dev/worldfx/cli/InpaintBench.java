@@ -198,21 +198,36 @@ public final class InpaintBench {
 
   /** The command line of a child JVM running {@code c}. */
   static List<String> childCommand(Case c) {
+    return childCommand(InpaintBench.class, c.args());
+  }
+
+  /** A fresh JVM like this one running {@code main} with {@code args}. */
+  static List<String> childCommand(Class<?> main, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), InpaintBench.class.getName()));
-    cmd.addAll(c.args());
+        "-cp", System.getProperty("java.class.path"), main.getName()));
+    cmd.addAll(args);
     return cmd;
   }
 
   /** Runs one case in a fresh JVM and parses its result line. */
   static Result runChild(Case c) throws IOException, InterruptedException, ChildFailed {
-    Path dir = Files.createTempDirectory("worldfx-bench-inpaint-");
+    String line = runChildLine(childCommand(c), Result.PREFIX);
+    try {
+      return Result.parse(line);
+    } catch (IllegalArgumentException e) {
+      throw new ChildFailed(e.getMessage(), line);
+    }
+  }
+
+  /** Runs a child JVM command and returns its one stdout line starting with {@code prefix}. */
+  static String runChildLine(List<String> command, String prefix) throws IOException, InterruptedException,
+      ChildFailed {
+    Path dir = Files.createTempDirectory("worldfx-bench-");
     Path stdout = dir.resolve("stdout");
     Path stderr = dir.resolve("stderr");
     try {
-      Process p = new ProcessBuilder(childCommand(c)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
-          .start();
+      Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
       int exit;
       try {
         exit = p.waitFor();
@@ -225,16 +240,12 @@ public final class InpaintBench {
       if (exit != 0) {
         throw new ChildFailed("its JVM exited with " + exit, errText + String.join("\n", lines));
       }
-      List<String> found = lines.stream().filter(l -> l.startsWith(Result.PREFIX)).toList();
+      List<String> found = lines.stream().filter(l -> l.startsWith(prefix)).toList();
       if (found.size() != 1) {
-        throw new ChildFailed("expected one " + Result.PREFIX.trim() + " line, got " + found.size(), errText
+        throw new ChildFailed("expected one " + prefix.trim() + " line, got " + found.size(), errText
             + String.join("\n", lines));
       }
-      try {
-        return Result.parse(found.getFirst());
-      } catch (IllegalArgumentException e) {
-        throw new ChildFailed(e.getMessage(), errText);
-      }
+      return found.getFirst();
     } finally {
       deleteRecursively(dir);
     }
