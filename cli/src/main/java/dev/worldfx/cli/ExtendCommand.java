@@ -33,8 +33,9 @@ import picocli.CommandLine.Model.CommandSpec;
             + "16 gives 1048-1063; backward by 16 gives 0984-0999. The input must have no gaps.",
         "The model of the shot: the camera's motion with momentum, a memory of the background seen (what went "
             + "behind an object or out of frame comes back), moving objects with velocity and acceleration; new "
-            + "content entering the frame is continued smoothly from the edge. It has no learned appearance model "
-            + "yet: predictions past the safe length the back-test reports are guesses.",
+            + "content entering the frame is continued smoothly from the edge; a small network trained on the shot "
+            + "corrects the frames when the back-test shows it helps. Predictions past the safe length the back-test "
+            + "reports are guesses.",
         "Back-test (on by default, --backtest 0 turns it off): the last K real frames are hidden, predicted from "
             + "the rest and scored (PSNR, SSIM); the safe length is the horizon up to which PSNR stays at or above "
             + "25 dB."},
@@ -174,6 +175,16 @@ final class ExtendCommand implements Callable<Integer> {
     double backtestSeconds = (System.nanoTime() - start) / 1e9;
 
     ShotExtender.Model model = extender.fit(shot);
+    model.useAppearance = bt != null && bt.appearanceHelps();
+    ShotExtender.AppearanceTraining training = model.appearanceTraining();
+    if (training != null) {
+      float[] l = training.losses();
+      err.printf(Locale.ROOT, "extend: appearance network trained on the shot: %d steps, loss %.5f -> %.5f; %s%n",
+          l.length, l[0], l[l.length - 1], model.useAppearance
+              ? String.format(Locale.ROOT, "used (back-test %+.2f dB)", bt.appearanceGainDb())
+              : bt == null ? "not used (no back-test to show it helps)"
+              : String.format(Locale.ROOT, "not used (back-test %+.2f dB)", bt.appearanceGainDb()));
+    }
     FrameView near;
     try (Arena arena = Arena.ofShared()) {
       near = PngReader.read(arena, in.file(nearest));
@@ -214,8 +225,8 @@ final class ExtendCommand implements Callable<Integer> {
                             boolean finalQuality) {
     StringBuilder s = new StringBuilder("{\n");
     s.append("  \"command\": \"extend\",\n");
-    s.append("  \"model\": \"geometric: affine camera with momentum, background memory, objects with velocity and "
-        + "acceleration; no learned appearance model\",\n");
+    s.append("  \"model\": \"camera with momentum, background memory, objects with velocity and acceleration, a "
+        + "small appearance network trained on the shot (used when the back-test shows it helps)\",\n");
     s.append("  \"input\": ").append(Json.quote(in.pattern())).append(",\n");
     s.append("  \"output\": ").append(Json.quote(out.pattern())).append(",\n");
     s.append(String.format(Locale.ROOT, "  \"inputFrames\": {\"first\": %d, \"last\": %d},%n", numbers.getFirst(),
@@ -231,6 +242,16 @@ final class ExtendCommand implements Callable<Integer> {
     double[] cam = model.cameraVelocity();
     s.append(String.format(Locale.ROOT, "  \"camera\": {\"vx\": %.4f, \"vy\": %.4f},%n", cam[0], cam[1]));
     s.append("  \"objectPixels\": ").append(model.objectPixels()).append(",\n");
+    ShotExtender.AppearanceTraining tr = model.appearanceTraining();
+    if (tr != null) {
+      s.append("  \"appearanceNetwork\": {\"steps\": ").append(tr.losses().length).append(", \"loss\": [");
+      for (int i = 0; i < tr.losses().length; i++) {
+        s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6f", tr.losses()[i]));
+      }
+      s.append(String.format(Locale.ROOT, "], \"heldOutGainDb\": %.3f, \"backtestGainDb\": %s, \"used\": %b},%n",
+          tr.validationGainDb(), bt == null ? "null" : String.format(Locale.ROOT, "%.3f", bt.appearanceGainDb()),
+          model.useAppearance));
+    }
     if (bt != null) {
       s.append("  \"backtest\": {\n    \"frames\": ").append(bt.psnr().length).append(",\n    \"horizons\": [\n");
       for (int h = 0; h < bt.psnr().length; h++) {

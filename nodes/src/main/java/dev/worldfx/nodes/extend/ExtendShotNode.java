@@ -31,8 +31,8 @@ import java.util.function.Supplier;
 
 /**
  * ExtendShot. Frames inside the source range pass through byte-exact. Added frames come from the
- * shot model of {@link ShotExtender} (geometric: camera with momentum, background memory, objects
- * with velocity and acceleration; no learned appearance model yet), solved once per side of the
+ * shot model of {@link ShotExtender} (camera with momentum, background memory, objects with
+ * velocity and acceleration, an appearance network trained on the shot), solved once per side of the
  * shot into the sequence cache, with a back-test whose result the node shows as its message.
  *
  * <p>Cache key of an added frame: node, solver revision, seed, quality, side, frames to add,
@@ -42,7 +42,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "2";
+  static final String SOLVER_REVISION = "3";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 
@@ -50,8 +50,8 @@ public final class ExtendShotNode implements Node {
       "Extends a clip forwards or backwards by predicting the frames it never had. Real frames pass through "
           + "bit-exact. The model of the shot: the camera's motion with momentum, a memory of the background seen "
           + "(what went behind something comes back), moving objects with velocity and acceleration; new content "
-          + "at the frame's edge is continued smoothly. No learned appearance model yet. The back-test reports how "
-          + "many frames stay reliable.",
+          + "at the frame's edge is continued smoothly; a small network trained on the shot corrects the frames when "
+          + "the back-test shows it helps. The back-test reports how many frames stay reliable.",
       EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL),
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
@@ -188,8 +188,9 @@ public final class ExtendShotNode implements Node {
         ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed), ctx::checkAbort,
             f -> ctx.progress(0.5 * f));
         String summary = "ExtendShot back-test: off";
+        ShotExtender.Backtest bt = null;
         if (backtest > 0 && clip.count() >= backtest + 2) {
-          ShotExtender.Backtest bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
+          bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
           summary = summary(bt, toAdd);
         } else if (backtest > 0) {
           summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
@@ -198,6 +199,7 @@ public final class ExtendShotNode implements Node {
         store.put(key.apply(0), Map.of("kind", "backtest"), summary.getBytes(StandardCharsets.UTF_8));
         ctx.notice(summary);
         ShotExtender.Model model = extender.fit(side);
+        model.useAppearance = bt != null && bt.appearanceHelps();
         ImagePlanes[] mine = new ImagePlanes[1];
         IOException[] failed = new IOException[1];
         extender.predict(model, Math.max(toAdd, horizon), (h, frame) -> {
@@ -238,6 +240,12 @@ public final class ExtendShotNode implements Node {
     s.append(". PSNR by horizon:");
     for (int h = 0; h < bt.psnr().length; h++) {
       s.append(String.format(Locale.ROOT, " %d: %.1f", h + 1, bt.psnr()[h]));
+    }
+    if (bt.appearance() != null) {
+      float[] l = bt.appearance().losses();
+      s.append(String.format(Locale.ROOT, ". Appearance network trained on the shot: loss %.5f -> %.5f over %d steps, "
+          + "%s (%+.2f dB in the back-test)", l[0], l[l.length - 1], l.length, bt.appearanceHelps() ? "used" : "not used",
+          bt.appearanceGainDb()));
     }
     return s.toString();
   }

@@ -59,6 +59,13 @@ public final class ShotExtender {
   public record Settings(boolean finalQuality, long seed) {
   }
 
+  /** What training the appearance network did: loss per step, held-out PSNR gain (dB), whether it is used. */
+  public record AppearanceTraining(float[] losses, double validationGainDb, boolean used) {
+  }
+
+  /** Training pairs for the appearance network: the last few frames of the shot. */
+  static final int APPEARANCE_PAIRS = 6;
+
   private final Settings settings;
   private final Runnable abortPoll;
   private final DoubleConsumer progress;
@@ -80,9 +87,12 @@ public final class ShotExtender {
     final ImagePlanes last;
     final boolean[] lastObjects;
     final float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before
+    final AppearanceModel appearance; // null when the shot is too short to train one
+    /** Whether predictions go through the appearance network (set when a back-test showed it helps). */
+    public boolean useAppearance;
 
     Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects, float[] meanRgb,
-          ImagePlanes last, boolean[] lastObjects, float[] bgFlow) {
+          ImagePlanes last, boolean[] lastObjects, float[] bgFlow, AppearanceModel appearance) {
       this.w = w;
       this.h = h;
       this.margin = margin;
@@ -100,6 +110,13 @@ public final class ShotExtender {
       this.last = last;
       this.lastObjects = lastObjects;
       this.bgFlow = bgFlow;
+      this.appearance = appearance;
+    }
+
+    /** The appearance network's training (losses per step, held-out gain), or null. */
+    public AppearanceTraining appearanceTraining() {
+      return appearance == null ? null : new AppearanceTraining(appearance.training.losses().clone(),
+          appearance.training.validationGainDb(), appearance.training.used());
     }
 
     public int objectPixels() {
@@ -125,6 +142,8 @@ public final class ShotExtender {
     boolean[][] objects = new boolean[n][];
     float[] lastFlow = null, prevFlow = null;
     boolean[] lastCore = null;
+    java.util.ArrayDeque<ImagePlanes> pairInputs = new java.util.ArrayDeque<>();
+    java.util.ArrayDeque<ImagePlanes> pairTargets = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> recent = new java.util.ArrayDeque<>(); // newest first, up to TRACK_FRAMES
     ImagePlanes next = clip.rgb(0);
     for (int k = 1; k < n; k++) {
@@ -135,6 +154,15 @@ public final class ShotExtender {
         recent.removeLast();
       }
       next = clip.rgb(k);
+      if (lastFlow != null) {
+        // a training pair for the appearance model: frame k-1 moved on along its own flow, against frame k
+        pairInputs.addLast(extrapolate(prev, lastFlow, w, h));
+        pairTargets.addLast(next);
+        if (pairInputs.size() > APPEARANCE_PAIRS) {
+          pairInputs.removeFirst();
+          pairTargets.removeFirst();
+        }
+      }
       float[] f = flow(next, prev, fp); // frame k -> frame k-1
       toPrev[k] = Affine.fitToFlow(f, h, w, null, 4, 1.0);
       boolean[] consistent = null;
@@ -226,7 +254,24 @@ public final class ShotExtender {
             Tensor.of(arena, hole, 1, 1, h, w)).toArray();
       }
     }
-    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, lastObjects, bgFlow);
+    AppearanceModel appearance = null;
+    if (pairInputs.size() >= 2) {
+      abortPoll.run();
+      appearance = AppearanceModel.train(List.copyOf(pairInputs), List.copyOf(pairTargets),
+          settings.finalQuality() ? 300 : 100, settings.seed());
+    }
+    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, lastObjects, bgFlow, appearance);
+  }
+
+  /** The frame moved on by one frame along its own flow {@code f} (pixel p takes the colour at p + f(p)). */
+  static ImagePlanes extrapolate(ImagePlanes frame, float[] f, int w, int h) {
+    int plane = w * h;
+    float[] out = new float[3 * plane];
+    for (int p = 0; p < plane; p++) {
+      bilinear(frame.data(), w, h, Math.clamp(p % w + f[p], 0, w - 1), Math.clamp(p / w + f[plane + p], 0, h - 1), out,
+          p, plane);
+    }
+    return new ImagePlanes(3, h, w, out);
   }
 
   /** Where following {@code f} and then {@code g} (the reverse flow) returns within a pixel. */
@@ -606,8 +651,11 @@ public final class ShotExtender {
         out = fillHoles(patchMatch, out, hole, anchor, w, h, t);
       }
       ImagePlanes frame = new ImagePlanes(3, h, w, out);
+      if (m.appearance != null && m.useAppearance) {
+        frame = m.appearance.apply(frame);
+      }
       sink.accept(t, frame);
-      previous = out;
+      previous = frame.data();
       progress.accept((double) t / frames);
     }
   }
@@ -764,12 +812,15 @@ public final class ShotExtender {
   }
 
   /** Back-test: PSNR per horizon of predicting the last {@code k} frames from the ones before. */
-  public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte) {
+  public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte,
+                         double appearanceGainDb, boolean appearanceHelps, AppearanceTraining appearance) {
   }
 
   /**
    * Hides the last {@code k} frames, fits the model to the rest, predicts them and scores each
-   * horizon (PSNR with peak 1; SSIM on luma, 8x8 windows). The safe length is the longest
+   * horizon (PSNR with peak 1; SSIM on luma, 8x8 windows), without and with the appearance
+   * network; the network helps when it raises the mean PSNR by more than 0.1 dB, and the scores
+   * reported are those of the variant that will be used. The safe length is the longest
    * horizon up to which every PSNR stays at or above {@code thresholdDb}. The drift matte is the
    * mean absolute error per pixel at the last horizon.
    */
@@ -780,21 +831,39 @@ public final class ShotExtender {
           + "shot has " + n);
     }
     Model m = fit(clip.head(n - k));
-    double[] psnr = new double[k];
-    double[] ssim = new double[k];
-    float[][] drift = new float[1][];
-    predict(m, k, (t, frame) -> {
-      ImagePlanes truth = clip.rgb(n - k + t - 1);
-      psnr[t - 1] = Metrics.psnr(frame.data(), truth.data());
-      ssim[t - 1] = Metrics.ssimLuma(frame.data(), truth.data(), m.w, m.h);
-      if (t == k) {
-        drift[0] = Metrics.absErrorMatte(frame.data(), truth.data(), m.w * m.h);
-      }
-    });
+    double[][] psnr = new double[2][k];
+    double[][] ssim = new double[2][k];
+    float[][][] drift = new float[2][][];
+    drift[0] = new float[1][];
+    drift[1] = new float[1][];
+    // the hidden frames predicted without, then (when one was trained) with the appearance network
+    for (int variant = 0; variant < (m.appearance == null ? 1 : 2); variant++) {
+      m.useAppearance = variant == 1;
+      int v = variant;
+      predict(m, k, (t, frame) -> {
+        ImagePlanes truth = clip.rgb(n - k + t - 1);
+        psnr[v][t - 1] = Metrics.psnr(frame.data(), truth.data());
+        ssim[v][t - 1] = Metrics.ssimLuma(frame.data(), truth.data(), m.w, m.h);
+        if (t == k) {
+          drift[v][0] = Metrics.absErrorMatte(frame.data(), truth.data(), m.w * m.h);
+        }
+      });
+    }
+    double gain = m.appearance == null ? 0 : mean(psnr[1]) - mean(psnr[0]);
+    boolean helps = gain > 0.1;
+    int use = helps ? 1 : 0;
     int safe = 0;
-    while (safe < k && psnr[safe] >= thresholdDb) {
+    while (safe < k && psnr[use][safe] >= thresholdDb) {
       safe++;
     }
-    return new Backtest(psnr, ssim, safe, thresholdDb, drift[0]);
+    return new Backtest(psnr[use], ssim[use], safe, thresholdDb, drift[use][0], gain, helps, m.appearanceTraining());
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
   }
 }

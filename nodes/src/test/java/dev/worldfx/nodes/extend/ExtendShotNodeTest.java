@@ -138,8 +138,11 @@ class ExtendShotNodeTest {
         NodeContext.FILTER, Map.of("framesToAdd", "5", "backtestFrames", "4")), shot, () -> false, f -> {},
         notices::add), out);
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, f -> {});
+    ShotExtender.Backtest bt = x.backtest(scene.head(n), 4, 25);
+    ShotExtender.Model m = x.fit(scene.head(n));
+    m.useAppearance = bt.appearanceHelps();
     ImagePlanes[] third = new ImagePlanes[1];
-    x.predict(x.fit(scene.head(n)), 3, (t, f) -> third[0] = f);
+    x.predict(m, 3, (t, f) -> third[0] = f);
     ImagePlanes rendered = ImagePlanes.rgbOf(out, b);
     assertArrayEquals(third[0].data(), rendered.data(), "the node shows the engine's frame");
     assertTrue(notices.getFirst().startsWith("ExtendShot back-test: safe extension length"), notices.toString());

@@ -1,0 +1,137 @@
+package dev.worldfx.nodes.extend;
+
+import dev.worldfx.inference.Conv2dParams;
+import dev.worldfx.inference.Ops;
+import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.autograd.Linear;
+import dev.worldfx.inference.autograd.Losses;
+import dev.worldfx.inference.autograd.Pointwise;
+import dev.worldfx.inference.autograd.Tape;
+import dev.worldfx.inference.autograd.Var;
+import dev.worldfx.inference.cpu.CpuOps;
+import dev.worldfx.inference.optim.Adam;
+import dev.worldfx.inference.optim.Optimizer;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
+import java.lang.foreign.Arena;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The learned part of ExtendShot's model: a small convolutional network trained on the shot
+ * itself that corrects a motion-extrapolated frame towards what the shot really looked like
+ * (blur of resampling, flicker, the flow's errors on fine texture). Residual: out = x + f(x),
+ * f = conv3x3(3→16) · leaky ReLU · conv3x3(16→16) · leaky ReLU · conv3x3(16→3), the last layer
+ * started near zero so an untrained network changes nothing.
+ *
+ * <p>Training pairs come from the shot: the frame before, moved along its own flow by one frame
+ * (exactly how the extender predicts the next frame), against the real next frame; random 64x64
+ * crops, batches of 4, Adam, seeded. The last pair is held out and its PSNR change reported.
+ * Whether predictions use the network is decided by the back-test (it must raise the PSNR of the
+ * hidden real frames), so it can only help what the back-test measures.
+ */
+final class AppearanceModel {
+  static final int CROP = 64;
+  static final int BATCH = 4;
+  static final int HIDDEN = 16;
+
+  /** What training did: the loss at every step, and the held-out pair's PSNR change (dB). */
+  record Training(float[] losses, double validationGainDb, boolean used) {
+  }
+
+  private final Tensor w1, b1, w2, b2, w3, b3;
+  final Training training;
+
+  private AppearanceModel(Tensor[] p, Training training) {
+    this.w1 = p[0];
+    this.b1 = p[1];
+    this.w2 = p[2];
+    this.b2 = p[3];
+    this.w3 = p[4];
+    this.b3 = p[5];
+    this.training = training;
+  }
+
+  /**
+   * Trains on {@code inputs[i] → targets[i]} (all frames the same size, at least 2 pairs: the
+   * last is held out for validation).
+   */
+  static AppearanceModel train(List<ImagePlanes> inputs, List<ImagePlanes> targets, int steps, long seed) {
+    int n = inputs.size();
+    SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
+    Arena params = Arena.ofAuto(); // the network lives as long as the model that holds it
+    Tensor[] p = {
+        uniform(params, rng, 1 / Math.sqrt(27), HIDDEN, 3, 3, 3), uniform(params, rng, 1 / Math.sqrt(27), HIDDEN),
+        uniform(params, rng, 1 / Math.sqrt(9.0 * HIDDEN), HIDDEN, HIDDEN, 3, 3),
+        uniform(params, rng, 1 / Math.sqrt(9.0 * HIDDEN), HIDDEN),
+        uniform(params, rng, 0.1 / Math.sqrt(9.0 * HIDDEN), 3, HIDDEN, 3, 3), Tensor.zeros(params, 3)};
+    Var[] v = new Var[p.length];
+    for (int i = 0; i < p.length; i++) {
+      v[i] = Var.param(p[i]);
+    }
+    Optimizer adam = Adam.adam(List.of(v), 2e-3, 0.9, 0.999, 1e-8, 0);
+    ImagePlanes first = inputs.getFirst();
+    int w = first.width(), h = first.height(), crop = Math.min(CROP, Math.min(w, h));
+    float[] losses = new float[steps];
+    for (int s = 0; s < steps; s++) {
+      float[] x = new float[BATCH * 3 * crop * crop];
+      float[] y = new float[BATCH * 3 * crop * crop];
+      for (int b = 0; b < BATCH; b++) {
+        int k = rng.nextInt(Math.max(1, n - 1)); // never the held-out last pair (unless it is the only one)
+        int x0 = rng.nextInt(w - crop + 1), y0 = rng.nextInt(h - crop + 1);
+        cropInto(inputs.get(k), x0, y0, crop, x, b);
+        cropInto(targets.get(k), x0, y0, crop, y, b);
+      }
+      try (Arena step = Arena.ofShared()) {
+        Tape t = new Tape(new CpuOps(step), step);
+        Var out = forward(t, Var.constant(Tensor.of(step, x, BATCH, 3, crop, crop)), v);
+        Var loss = Losses.mse(t, out, Var.constant(Tensor.of(step, y, BATCH, 3, crop, crop)));
+        losses[s] = loss.value().getFlat(0);
+        t.backward(loss);
+        adam.step();
+      }
+    }
+    AppearanceModel m = new AppearanceModel(p, null);
+    ImagePlanes valIn = inputs.getLast(), valTarget = targets.getLast();
+    double before = Metrics.psnr(valIn.data(), valTarget.data());
+    double after = Metrics.psnr(m.apply(valIn).data(), valTarget.data());
+    double gain = after - before;
+    return new AppearanceModel(p, new Training(losses, gain, gain > 0.1));
+  }
+
+  private static Var forward(Tape t, Var x, Var[] v) {
+    Conv2dParams same = Conv2dParams.of(1, 1);
+    Var h1 = Pointwise.unary(t, Ops.Unary.LEAKY_RELU, Linear.conv2d(t, x, v[0], v[1], same), 0.1f);
+    Var h2 = Pointwise.unary(t, Ops.Unary.LEAKY_RELU, Linear.conv2d(t, h1, v[2], v[3], same), 0.1f);
+    return Pointwise.add(t, x, Linear.conv2d(t, h2, v[4], v[5], same));
+  }
+
+  /** x + f(x) for a whole frame. */
+  ImagePlanes apply(ImagePlanes img) {
+    try (Arena arena = Arena.ofShared()) {
+      Ops ops = new CpuOps(arena);
+      Conv2dParams same = Conv2dParams.of(1, 1);
+      Tensor x = img.toTensor(arena);
+      Tensor h1 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(x, w1, b1, same), 0.1f);
+      Tensor h2 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(h1, w2, b2, same), 0.1f);
+      Tensor out = ops.binary(Ops.Binary.ADD, x, ops.conv2d(h2, w3, b3, same));
+      return ImagePlanes.fromTensor(out);
+    }
+  }
+
+  private static void cropInto(ImagePlanes src, int x0, int y0, int crop, float[] dst, int b) {
+    int w = src.width(), plane = w * src.height();
+    for (int c = 0; c < 3; c++) {
+      for (int y = 0; y < crop; y++) {
+        System.arraycopy(src.data(), c * plane + (y0 + y) * w + x0, dst, ((b * 3 + c) * crop + y) * crop, crop);
+      }
+    }
+  }
+
+  private static Tensor uniform(Arena arena, SplittableRandom r, double bound, int... shape) {
+    float[] v = new float[(int) Tensor.numel(shape)];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) ((2 * r.nextDouble() - 1) * bound);
+    }
+    return Tensor.of(arena, v, shape);
+  }
+}
