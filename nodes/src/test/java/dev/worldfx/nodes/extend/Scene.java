@@ -1,7 +1,7 @@
 package dev.worldfx.nodes.extend;
 
+import dev.worldfx.nodes.ProceduralCanvas;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
-import java.util.SplittableRandom;
 
 /**
  * Synthetic shots with known futures: a camera panning over a large procedural canvas (value
@@ -88,48 +88,11 @@ final class Scene implements ClipFrames {
   }
 
   private static float[][] canvas(int w, int h, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] c = new float[3][w * h];
-    for (int octave = 0; octave < 3; octave++) {
-      int cell = 16 >> octave;
-      double amp = 0.22 / (1 << octave);
-      int gw = w / cell + 2, gh = h / cell + 2;
-      for (int ch = 0; ch < 3; ch++) {
-        float[] g = new float[gw * gh];
-        for (int i = 0; i < g.length; i++) {
-          g[i] = (float) r.nextDouble(-1, 1);
-        }
-        for (int y = 0; y < h; y++) {
-          for (int x = 0; x < w; x++) {
-            c[ch][y * w + x] += (float) (amp * bilinear(g, gw, gh, (double) x / cell, (double) y / cell));
-          }
-        }
-      }
-    }
-    for (int k = 0; k < w * h / 700; k++) {
-      int x0 = r.nextInt(w), y0 = r.nextInt(h), rw = 4 + r.nextInt(20), rh = 4 + r.nextInt(20);
-      float[] col = {(float) r.nextDouble(-0.3, 0.3), (float) r.nextDouble(-0.3, 0.3), (float) r.nextDouble(-0.3, 0.3)};
-      for (int y = y0; y < Math.min(h, y0 + rh); y++) {
-        for (int x = x0; x < Math.min(w, x0 + rw); x++) {
-          for (int ch = 0; ch < 3; ch++) {
-            c[ch][y * w + x] += col[ch];
-          }
-        }
-      }
-    }
-    for (float[] plane : c) {
-      for (int i = 0; i < plane.length; i++) {
-        plane[i] += 0.5f;
-      }
-    }
-    return c;
+    return ProceduralCanvas.make(w, h, seed, 16, 4, 20, 700);
   }
 
   private static float bilinear(float[] p, int w, int h, double x, double y) {
-    int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
-    int x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-    double fx = x - x0, fy = y - y0;
-    return (float) ((p[y0 * w + x0] * (1 - fx) + p[y0 * w + x1] * fx) * (1 - fy)
-        + (p[y1 * w + x0] * (1 - fx) + p[y1 * w + x1] * fx) * fy);
+    return ProceduralCanvas.bilinear(p, w, h, x, y);
   }
+
 }

@@ -1,9 +1,9 @@
 package dev.worldfx.nodes.inpaint;
 
+import dev.worldfx.nodes.ProceduralCanvas;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Test footage with known ground truth: a camera panning over a large procedural canvas (value
@@ -66,52 +66,13 @@ final class SyntheticShot implements ShotFrames {
   }
 
   private static float[][] canvas(int w, int h, long seed) {
-    SplittableRandom r = new SplittableRandom(seed);
-    float[][] c = new float[3][w * h];
-    for (int octave = 0; octave < 3; octave++) {
-      int cell = 24 >> octave;
-      double amp = 0.22 / (1 << octave);
-      int gw = w / cell + 2, gh = h / cell + 2;
-      for (int ch = 0; ch < 3; ch++) {
-        float[] g = new float[gw * gh];
-        for (int i = 0; i < g.length; i++) {
-          g[i] = (float) r.nextDouble(-1, 1);
-        }
-        for (int y = 0; y < h; y++) {
-          for (int x = 0; x < w; x++) {
-            double v = bilinear(g, gw, gh, (double) x / cell, (double) y / cell);
-            c[ch][y * w + x] += (float) (amp * v);
-          }
-        }
-      }
-    }
-    for (int k = 0; k < w * h / 900; k++) {
-      int x0 = r.nextInt(w), y0 = r.nextInt(h), rw = 6 + r.nextInt(30), rh = 6 + r.nextInt(30);
-      float[] col = {(float) r.nextDouble(-0.3, 0.3), (float) r.nextDouble(-0.3, 0.3), (float) r.nextDouble(-0.3, 0.3)};
-      for (int y = y0; y < Math.min(h, y0 + rh); y++) {
-        for (int x = x0; x < Math.min(w, x0 + rw); x++) {
-          for (int ch = 0; ch < 3; ch++) {
-            c[ch][y * w + x] += col[ch];
-          }
-        }
-      }
-    }
-    for (float[] plane : c) {
-      for (int i = 0; i < plane.length; i++) {
-        plane[i] = 0.5f + plane[i];
-      }
-    }
-    return c;
+    return ProceduralCanvas.make(w, h, seed, 24, 6, 30, 900);
   }
 
   private static float bilinear(float[] p, int w, int h, double x, double y) {
-    int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
-    int x1 = Math.min(x0 + 1, w - 1), y1 = Math.min(y0 + 1, h - 1);
-    double fx = x - x0, fy = y - y0;
-    double top = p[y0 * w + x0] * (1 - fx) + p[y0 * w + x1] * fx;
-    double bottom = p[y1 * w + x0] * (1 - fx) + p[y1 * w + x1] * fx;
-    return (float) (top * (1 - fy) + bottom * fy);
+    return ProceduralCanvas.bilinear(p, w, h, x, y);
   }
+
 
   @Override
   public int count() {
