@@ -88,8 +88,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences to "
         + out.toAbsolutePath());
-    log.println("  Note: Inpaint and ExtendShot are the real solves (ExtendShot without a learned appearance"
-        + " model yet); Generate is still a PLACEHOLDER in this build (seeded noise).");
+    log.println("  Note: Inpaint and ExtendShot are the real solves; Generate is still a PLACEHOLDER in this build"
+        + " (seeded noise).");
     return Main.EXIT_OK;
   }
 

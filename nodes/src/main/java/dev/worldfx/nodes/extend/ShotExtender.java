@@ -330,26 +330,40 @@ public final class ShotExtender {
     }
     int plane = w * h;
     Affine toPrev2 = prevToPrev2.after(toPrev);
-    float[] a = new float[3], b = new float[3];
     for (int p = 0; p < plane; p++) {
       if (core[p]) {
         continue;
       }
       double x = p % w, y = p / w;
       double x1 = toPrev.x(x, y), y1 = toPrev.y(x, y), x2 = toPrev2.x(x, y), y2 = toPrev2.y(x, y);
-      if (x1 < 0 || y1 < 0 || x1 > w - 1 || y1 > h - 1 || x2 < 0 || y2 < 0 || x2 > w - 1 || y2 > h - 1) {
+      if (x1 < 1 || y1 < 1 || x1 > w - 2 || y1 > h - 2 || x2 < 1 || y2 < 1 || x2 > w - 2 || y2 > h - 2) {
         continue;
       }
-      bilinear(prev.data(), w, h, x1, y1, a, 0, 1);
-      bilinear(prev2.data(), w, h, x2, y2, b, 0, 1);
-      float d1 = 0, d2 = 0;
-      for (int c = 0; c < 3; c++) {
-        float v = last.data()[c * plane + p];
-        d1 += Math.abs(v - a[c]) / 3;
-        d2 += Math.abs(v - b[c]) / 3;
-      }
-      core[p] = d1 > CHANGE && d2 > CHANGE;
+      core[p] = nearestDifference(last, p, prev, x1, y1, w, h) > CHANGE
+          && nearestDifference(last, p, prev2, x2, y2, w, h) > CHANGE;
     }
+  }
+
+  /**
+   * The smallest mean absolute RGB difference between pixel p of {@code a} and {@code b} sampled
+   * within one pixel of (x, y): a sharp edge half a pixel off (the camera model's rounding, a
+   * sub-pixel pan) is not motion.
+   */
+  private static float nearestDifference(ImagePlanes a, int p, ImagePlanes b, double x, double y, int w, int h) {
+    int plane = w * h;
+    float[] s = new float[3];
+    float best = Float.POSITIVE_INFINITY;
+    for (int dy = -1; dy <= 1; dy++) {
+      for (int dx = -1; dx <= 1; dx++) {
+        bilinear(b.data(), w, h, x + dx, y + dy, s, 0, 1);
+        float d = 0;
+        for (int c = 0; c < 3; c++) {
+          d += Math.abs(a.data()[c * plane + p] - s[c]) / 3;
+        }
+        best = Math.min(best, d);
+      }
+    }
+    return best;
   }
 
   /** The mask grown by {@code r} pixels (square), so an object's soft edge goes with it. */
@@ -374,8 +388,8 @@ public final class ShotExtender {
   }
 
   /**
-   * The object layer: each 8-connected piece of the last frame's object mask (grown by one pixel)
-   * is tracked as a rigid patch (its ungrown pixels) by block matching (sum of squared
+   * The object layer: each 8-connected piece of the last frame's object mask (grown by one pixel
+   * to join its parts) is tracked as a rigid patch (its ungrown pixels, which are also what moves) by block matching (sum of squared
    * differences, integer search around the expected place, then a parabola through the
    * neighbours for the sub-pixel part) back through up to {@link #TRACK_FRAMES} earlier frames;
    * a least-squares parabola through those positions gives its velocity and acceleration at the
@@ -441,12 +455,12 @@ public final class ShotExtender {
       }
       // and its own motion must explain the last two frames clearly better than the background's
       ImagePlanes prev = earlier.getFirst();
-      double own = ssdWindow(last, prev, patch, 0, 0, (int) Math.round(-vx), (int) Math.round(-vy), 0, w, h)[0][0];
-      double bg = ssdWindow(last, prev, patch, 0, 0, (int) Math.round(-bx), (int) Math.round(-by), 0, w, h)[0][0];
+      double own = ssdAt(last, prev, patch, -vx, -vy, w, h);
+      double bg = ssdAt(last, prev, patch, -bx, -by, w, h);
       if (!(own < 0.5 * bg)) {
         continue;
       }
-      for (int p : piece) {
+      for (int p : patch) { // the piece's own pixels; the ring around them is background
         accepted[p] = true;
         o[0][k] = p % w;
         o[1][k] = p / w;
@@ -579,6 +593,27 @@ public final class ShotExtender {
       fy = den > 0 ? 0.5 * (ssd[iy - 1][ix] - ssd[iy + 1][ix]) / den : 0;
     }
     return new double[] {cx + ix - r + fx, cy + iy - r + fy};
+  }
+
+  /** Mean squared difference of the patch between a and b displaced by (dx, dy) (any real displacement). */
+  private static double ssdAt(ImagePlanes a, ImagePlanes b, int[] piece, double dx, double dy, int w, int h) {
+    int plane = w * h;
+    float[] pb = new float[3];
+    double e = 0;
+    int used = 0;
+    for (int p : piece) {
+      double qx = p % w + dx, qy = p / w + dy;
+      if (qx < 0 || qy < 0 || qx > w - 1 || qy > h - 1) {
+        continue;
+      }
+      bilinear(b.data(), w, h, qx, qy, pb, 0, 1);
+      for (int c = 0; c < 3; c++) {
+        double d = a.data()[c * plane + p] - pb[c];
+        e += d * d;
+      }
+      used++;
+    }
+    return used < piece.length / 2 ? Double.POSITIVE_INFINITY : e / used;
   }
 
   /** Mean squared difference of the patch for every integer displacement within r of (cx, cy). */
