@@ -51,6 +51,10 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--frames", paramLabel = "FIRST-LAST", description = "Only these frames of the graph's range, e.g. 1001-1010.")
   String frames;
 
+  @Option(names = "--report", paramLabel = "FILE",
+      description = "Write a JSON report (graph, frames written with their times, the node's messages).")
+  Path report;
+
   @Spec
   CommandSpec spec;
 
@@ -113,6 +117,8 @@ final class RunCommand implements Callable<Integer> {
 
     long start = System.nanoTime();
     int[] shown = {-1};
+    List<String> notices = new ArrayList<>();
+    List<double[]> timings = new ArrayList<>();
     try (GraphRenderer renderer = new GraphRenderer(graph, first, last, bounds, f -> {
       int pct = (int) Math.floor(f * 100);
       if (pct / 10 != shown[0] / 10) {
@@ -120,18 +126,43 @@ final class RunCommand implements Callable<Integer> {
         err.printf(Locale.ROOT, "run: solving the shot %d-%d: %d%%%n", first, last, pct);
         err.flush();
       }
-    }, text -> err.println("run: " + text))) {
+    }, text -> {
+      err.println("run: " + text);
+      notices.add(text);
+    })) {
       for (int t = todo[0]; t <= todo[1]; t++) {
         long t0 = System.nanoTime();
         FrameView f = renderer.render(t);
         PngWriter.write(f, out.file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, alpha);
-        err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - todo[0] + 1, todo[1] - todo[0] + 1,
-            (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        timings.add(new double[] {t, seconds});
+        err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - todo[0] + 1, todo[1] - todo[0] + 1, seconds);
         err.flush();
       }
     }
+    double total = (System.nanoTime() - start) / 1e9;
+    if (report != null) {
+      StringBuilder j = new StringBuilder("{\n  \"command\": \"run\",\n");
+      j.append("  \"graph\": ").append(Json.quote(graphFile.toString())).append(",\n");
+      j.append("  \"outputNode\": ").append(Json.quote(graph.output().name())).append(",\n");
+      j.append("  \"output\": ").append(Json.quote(out.pattern())).append(",\n");
+      j.append(String.format(Locale.ROOT, "  \"range\": {\"first\": %d, \"last\": %d},%n", first, last));
+      j.append("  \"frames\": [\n");
+      for (int i = 0; i < timings.size(); i++) {
+        j.append(String.format(Locale.ROOT, "    {\"number\": %d, \"seconds\": %.6f}%s%n", (int) timings.get(i)[0],
+            timings.get(i)[1], i + 1 < timings.size() ? "," : ""));
+      }
+      j.append("  ],\n  \"messages\": [");
+      List<String> distinct = notices.stream().distinct().toList();
+      for (int i = 0; i < distinct.size(); i++) {
+        j.append(i == 0 ? "" : ", ").append(Json.quote(distinct.get(i)));
+      }
+      j.append(String.format(Locale.ROOT, "],%n  \"totalSeconds\": %.6f%n}%n", total));
+      String json = j.toString();
+      PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
+    }
     spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s%n",
-        todo[0], todo[1], graph.output().name(), out, (System.nanoTime() - start) / 1e9);
+        todo[0], todo[1], graph.output().name(), out, total);
     return Main.EXIT_OK;
   }
 

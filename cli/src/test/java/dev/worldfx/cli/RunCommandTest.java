@@ -91,8 +91,12 @@ class RunCommandTest {
         tmp.resolve("MATTE/%04d.png").toString(), "--output", tmp.resolve("CLI/%04d.png").toString(), "--seed", "4242");
     assertEquals(0, cli.exit(), cli.err());
     Path g = graph("shot.textproto", INPAINT.replace("OUT_PATTERN", "GRAPH/%04d.png"));
-    CliRun whole = run("run", g.toString());
+    Path report = tmp.resolve("report.json");
+    CliRun whole = run("run", g.toString(), "--report", report.toString());
     assertEquals(0, whole.exit(), whole.err());
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"outputNode\": \"clean\"") && json.contains("\"number\": 1006")
+        && json.contains("\"range\": {\"first\": 1001, \"last\": 1006}"), json);
     Path chunked = graph("chunk.textproto", INPAINT.replace("OUT_PATTERN", "CHUNK/%04d.png"));
     for (String chunk : new String[] {"1001-1002", "1003-1005", "1006"}) {
       CliRun r = run("run", chunked.toString(), "--frames", chunk);
