@@ -1,9 +1,6 @@
 package dev.worldfx.cli;
 
-import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.NodeRegistry;
-import dev.worldfx.nodes.PixelDepth;
-import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.graph.GraphFile;
 import jakarta.inject.Inject;
 import java.io.PrintWriter;
@@ -72,75 +69,14 @@ final class RunCommand implements Callable<Integer> {
     graph = relativeTo(graph, base);
     PrintWriter err = spec.commandLine().getErr();
 
-    List<ImageSequence> inputs = new ArrayList<>();
-    for (GraphFile.CheckedNode n : graph.nodes()) {
-      for (GraphFile.InputRef ref : n.inputs().values()) {
-        if (ref instanceof GraphFile.InputRef.Files(String pattern)) {
-          inputs.add(ImageSequence.parse(pattern));
-        }
-      }
-    }
-    if (inputs.isEmpty()) {
-      throw new IllegalArgumentException(graphFile + ": the graph reads no files; give it an input file pattern");
-    }
-    ImageSequence firstInput = inputs.getFirst();
-    List<Integer> numbers = firstInput.existingNumbers();
-    if (numbers.isEmpty()) {
-      throw new IllegalArgumentException("no input frames: no file in " + firstInput.folder() + " matches "
-          + firstInput);
-    }
-    int first = graph.first() != null ? graph.first() : numbers.getFirst();
-    int last = graph.last() != null ? graph.last() : numbers.getLast();
-    int[] todo = frames == null ? new int[] {first, last} : range(frames, first, last);
-    for (ImageSequence in : inputs) {
-      List<Integer> missing = new ArrayList<>();
-      for (int t = first; t <= last; t++) {
-        if (!Files.isRegularFile(in.file(t))) {
-          missing.add(t);
-        }
-      }
-      if (!missing.isEmpty()) {
-        throw new IllegalArgumentException("missing input frames " + ImageSequence.describe(missing) + " of " + in
-            + " (the graph's range is " + first + "-" + last + "; set frames { first: .. last: .. } to render less)");
-      }
-    }
-    RectI bounds = PngReader.bounds(firstInput.file(first));
-    boolean alpha = PngReader.hasAlpha(firstInput.file(first));
-    ImageSequence out = ImageSequence.parse(graph.outputPattern());
-    for (ImageSequence in : inputs) {
-      for (int t = todo[0]; t <= todo[1]; t++) {
-        if (out.file(t).toAbsolutePath().normalize().equals(in.file(t).toAbsolutePath().normalize())) {
-          throw new IllegalArgumentException("output_pattern " + out + " would overwrite the input " + in.file(t));
-        }
-      }
-    }
-
-    long start = System.nanoTime();
-    int[] shown = {-1};
-    List<String> notices = new ArrayList<>();
-    List<double[]> timings = new ArrayList<>();
-    try (GraphRenderer renderer = new GraphRenderer(graph, first, last, bounds, f -> {
-      int pct = (int) Math.floor(f * 100);
-      if (pct / 10 != shown[0] / 10) {
-        shown[0] = pct;
-        err.printf(Locale.ROOT, "run: solving the shot %d-%d: %d%%%n", first, last, pct);
-        err.flush();
-      }
-    }, text -> {
-      err.println("run: " + text);
-      notices.add(text);
-    })) {
-      for (int t = todo[0]; t <= todo[1]; t++) {
-        long t0 = System.nanoTime();
-        FrameView f = renderer.render(t);
-        PngWriter.write(f, out.file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, alpha);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        timings.add(new double[] {t, seconds});
-        err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - todo[0] + 1, todo[1] - todo[0] + 1, seconds);
-        err.flush();
-      }
-    }
-    double total = (System.nanoTime() - start) / 1e9;
+    GraphRun.Plan plan = GraphRun.plan(graph, graphFile.toString());
+    int[] todo = frames == null ? new int[] {plan.first(), plan.last()} : range(frames, plan.first(), plan.last());
+    GraphRun.Result result = GraphRun.render(plan, todo[0], todo[1], err);
+    List<String> notices = result.notices();
+    List<double[]> timings = result.timings();
+    ImageSequence out = plan.output();
+    int first = plan.first(), last = plan.last();
+    double total = result.seconds();
     if (report != null) {
       StringBuilder j = new StringBuilder("{\n  \"command\": \"run\",\n");
       j.append("  \"graph\": ").append(Json.quote(graphFile.toString())).append(",\n");

@@ -174,6 +174,30 @@ class RunCommandTest {
   }
 
   @Test
+  void theJavaApiRendersWhatTheGraphFileRenders() throws Exception {
+    writeShot();
+    Path g = graph("shot.textproto", INPAINT.replace("OUT_PATTERN", "FILE/%04d.png"));
+    assertEquals(0, run("run", g.toString(), "--frames", "1002-1003").exit());
+    double seconds = dev.worldfx.api.WorldFX.graph()
+        .node("clean", "dev.worldfx.Inpaint").context("general").param("seed", "4242")
+        .input("Source", tmp.resolve("IN/%04d.png").toString()).input("Mask", tmp.resolve("MATTE/%04d.png").toString())
+        .end()
+        .output("clean", tmp.resolve("API/%04d.png").toString())
+        .render(1002, 1003);
+    assertTrue(seconds > 0);
+    for (int n = 1002; n <= 1003; n++) {
+      String f = String.format("%04d.png", n);
+      assertEquals(java.util.HexFormat.of().formatHex(pixels(tmp.resolve("FILE").resolve(f))),
+          java.util.HexFormat.of().formatHex(pixels(tmp.resolve("API").resolve(f))), f);
+    }
+    var bad = dev.worldfx.api.WorldFX.graph().node("x", "dev.worldfx.Inpaint").param("dilate", "-1").end()
+        .output("x", tmp.resolve("API/%04d.png").toString());
+    dev.worldfx.nodes.graph.GraphException e =
+        org.junit.jupiter.api.Assertions.assertThrows(dev.worldfx.nodes.graph.GraphException.class, bad::render);
+    assertTrue(e.getMessage().contains("nodes[0].params[0].value: dilate: -1 is outside"), e.getMessage());
+  }
+
+  @Test
   void framesOutsideTheRangeAreAUsageError() throws IOException {
     writeShot();
     Path g = graph("shot.textproto", INPAINT.replace("OUT_PATTERN", "OUT/%04d.png"));

@@ -78,6 +78,11 @@ public final class GraphFile {
     return check(g, new Locator(file.toString(), null), registry);
   }
 
+  /** Checks a graph built in code (the Java API); {@code source} names it in messages. */
+  public static Checked check(Graph g, String source, NodeRegistry registry) {
+    return check(g, new Locator(source, null), registry);
+  }
+
   /** Parses and checks text-format graph {@code text}; {@code source} names it in messages. */
   public static Checked parseText(String source, String text, NodeRegistry registry) {
     Graph.Builder b = Graph.newBuilder();

@@ -1,0 +1,100 @@
+package dev.worldfx.cli;
+
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.PixelDepth;
+import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.graph.GraphFile;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Renders a checked graph to files: what `worldfx run` and the Java API share. */
+final class GraphRun {
+  private GraphRun() {}
+
+  /** What a graph will read and write, checked before anything is written. */
+  record Plan(GraphFile.Checked graph, List<ImageSequence> inputs, int first, int last, RectI bounds, boolean alpha,
+              ImageSequence output) {
+  }
+
+  /** Frames written with their seconds, the nodes' messages, the total time. */
+  record Result(List<double[]> timings, List<String> notices, double seconds) {
+  }
+
+  static Plan plan(GraphFile.Checked graph, String source) throws IOException {
+    List<ImageSequence> inputs = new ArrayList<>();
+    for (GraphFile.CheckedNode n : graph.nodes()) {
+      for (GraphFile.InputRef ref : n.inputs().values()) {
+        if (ref instanceof GraphFile.InputRef.Files(String pattern)) {
+          inputs.add(ImageSequence.parse(pattern));
+        }
+      }
+    }
+    if (inputs.isEmpty()) {
+      throw new IllegalArgumentException(source + ": the graph reads no files; give it an input file pattern");
+    }
+    ImageSequence firstInput = inputs.getFirst();
+    List<Integer> numbers = firstInput.existingNumbers();
+    if (numbers.isEmpty()) {
+      throw new IllegalArgumentException("no input frames: no file in " + firstInput.folder() + " matches "
+          + firstInput);
+    }
+    int first = graph.first() != null ? graph.first() : numbers.getFirst();
+    int last = graph.last() != null ? graph.last() : numbers.getLast();
+    for (ImageSequence in : inputs) {
+      List<Integer> missing = new ArrayList<>();
+      for (int t = first; t <= last; t++) {
+        if (!Files.isRegularFile(in.file(t))) {
+          missing.add(t);
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new IllegalArgumentException("missing input frames " + ImageSequence.describe(missing) + " of " + in
+            + " (the graph's range is " + first + "-" + last + "; set frames { first: .. last: .. } to render less)");
+      }
+    }
+    return new Plan(graph, inputs, first, last, PngReader.bounds(firstInput.file(first)),
+        PngReader.hasAlpha(firstInput.file(first)), ImageSequence.parse(graph.outputPattern()));
+  }
+
+  /** Renders frames a..b of the plan's output node (inside its range) to its output pattern. */
+  static Result render(Plan plan, int a, int b, PrintWriter err) throws IOException {
+    for (ImageSequence in : plan.inputs()) {
+      for (int t = a; t <= b; t++) {
+        if (plan.output().file(t).toAbsolutePath().normalize().equals(in.file(t).toAbsolutePath().normalize())) {
+          throw new IllegalArgumentException("output_pattern " + plan.output() + " would overwrite the input "
+              + in.file(t));
+        }
+      }
+    }
+    long start = System.nanoTime();
+    int[] shown = {-1};
+    List<String> notices = new ArrayList<>();
+    List<double[]> timings = new ArrayList<>();
+    try (GraphRenderer renderer = new GraphRenderer(plan.graph(), plan.first(), plan.last(), plan.bounds(), f -> {
+      int pct = (int) Math.floor(f * 100);
+      if (pct / 10 != shown[0] / 10) {
+        shown[0] = pct;
+        err.printf(Locale.ROOT, "run: solving the shot %d-%d: %d%%%n", plan.first(), plan.last(), pct);
+        err.flush();
+      }
+    }, text -> {
+      err.println("run: " + text);
+      notices.add(text);
+    })) {
+      for (int t = a; t <= b; t++) {
+        long t0 = System.nanoTime();
+        FrameView f = renderer.render(t);
+        PngWriter.write(f, plan.output().file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, plan.alpha());
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        timings.add(new double[] {t, seconds});
+        err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - a + 1, b - a + 1, seconds);
+        err.flush();
+      }
+    }
+    return new Result(timings, notices, (System.nanoTime() - start) / 1e9);
+  }
+}
