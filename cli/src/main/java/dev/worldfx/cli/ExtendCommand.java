@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -63,15 +64,8 @@ final class ExtendCommand implements Callable<Integer> {
       description = "Hide and predict the last K real frames first (0 = off; default: ${DEFAULT-VALUE}).")
   int backtest;
 
-  @Option(names = "--quality", paramLabel = "draft|final", defaultValue = "draft",
-      description = "draft is quicker; final estimates motion at full resolution (default: ${DEFAULT-VALUE}).")
-  String quality;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Same seed and inputs, same pixels (default: ${DEFAULT-VALUE}).")
-  int seed;
-
-  @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report (back-test table, safe length, timings).")
-  Path report;
+  @Mixin
+  SolveOptions solve = new SolveOptions();
 
   @Spec
   CommandSpec spec;
@@ -112,10 +106,10 @@ final class ExtendCommand implements Callable<Integer> {
       default -> throw new ParameterException(spec.commandLine(), "--direction must be forward or backward, not '"
           + direction + "'");
     };
-    boolean finalQuality = switch (quality.toLowerCase(Locale.ROOT)) {
+    boolean finalQuality = switch (solve.quality.toLowerCase(Locale.ROOT)) {
       case "draft" -> false;
       case "final" -> true;
-      default -> throw new ParameterException(spec.commandLine(), "--quality must be draft or final, not '" + quality + "'");
+      default -> throw new ParameterException(spec.commandLine(), "--quality must be draft or final, not '" + solve.quality + "'");
     };
     if (frames < 1 || frames > 10000) {
       throw new ParameterException(spec.commandLine(), "--frames must be 1 to 10000, not " + frames);
@@ -155,7 +149,7 @@ final class ExtendCommand implements Callable<Integer> {
     ClipFrames shot = forward ? clip : clip.reversed();
     PrintWriter err = spec.commandLine().getErr();
     long start = System.nanoTime();
-    ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed), () -> {}, f -> {});
+    ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, solve.seed), () -> {}, f -> {});
 
     ShotExtender.Backtest bt = null;
     if (backtest > 0) {
@@ -210,9 +204,9 @@ final class ExtendCommand implements Callable<Integer> {
         err.flush();
       });
       double total = (System.nanoTime() - start) / 1e9;
-      if (report != null) {
+      if (solve.report != null) {
         String json = reportJson(in, out, numbers, written, model, bt, backtestSeconds, total, finalQuality);
-        PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
+        PngWriter.replaceAtomically(solve.report, tmp -> Files.writeString(tmp, json));
       }
       spec.commandLine().getOut().printf(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s%n",
           Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total);
@@ -233,7 +227,7 @@ final class ExtendCommand implements Callable<Integer> {
         numbers.getLast()));
     s.append("  \"direction\": ").append(Json.quote(direction.toLowerCase(Locale.ROOT))).append(",\n");
     s.append("  \"quality\": ").append(Json.quote(finalQuality ? "final" : "draft")).append(",\n");
-    s.append("  \"seed\": ").append(seed).append(",\n");
+    s.append("  \"seed\": ").append(solve.seed).append(",\n");
     s.append("  \"written\": [");
     for (int i = 0; i < written.size(); i++) {
       s.append(i == 0 ? "" : ", ").append(written.get(i));

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -70,15 +71,8 @@ final class InpaintCommand implements Callable<Integer> {
   @Option(names = "--output", required = true, paramLabel = "PATTERN", description = "Output frames, e.g. OUT/%%04d.png.")
   String output;
 
-  @Option(names = "--quality", paramLabel = "draft|final", defaultValue = "draft",
-      description = "draft shows a usable result quickly; final refines it (default: ${DEFAULT-VALUE}).")
-  String quality;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Same seed and inputs, same pixels (default: ${DEFAULT-VALUE}).")
-  int seed;
-
-  @Option(names = "--report", paramLabel = "FILE", description = "Write a JSON report (frames, timings, settings).")
-  Path report;
+  @Mixin
+  SolveOptions solve = new SolveOptions();
 
   @Option(names = "--set", paramLabel = "NAME=VALUE",
       description = "Any other Inpaint parameter, checked against the node's declaration (the same one hosts show): "
@@ -109,8 +103,8 @@ final class InpaintCommand implements Callable<Integer> {
       }
     }
     params.put(InpaintParams.MATTE_SOURCE.name(), Integer.toString(InpaintParams.MATTE_MASK_CLIP));
-    params.put(InpaintParams.QUALITY.name(), quality);
-    params.put(InpaintParams.SEED.name(), Integer.toString(seed));
+    params.put(InpaintParams.QUALITY.name(), solve.quality);
+    params.put(InpaintParams.SEED.name(), Integer.toString(solve.seed));
     SpecParamValues values = usage(() -> new SpecParamValues(node.descriptor(), NodeContext.GENERAL, params));
     ImageSequence in = usage(() -> ImageSequence.parse(input));
     ImageSequence mt = usage(() -> ImageSequence.parse(matte));
@@ -158,9 +152,9 @@ final class InpaintCommand implements Callable<Integer> {
       }
     }
     double total = (System.nanoTime() - start) / 1e9;
-    if (report != null) {
+    if (solve.report != null) {
       String json = reportJson(node, in, mt, out, bounds, gaps, results, total);
-      PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
+      PngWriter.replaceAtomically(solve.report, tmp -> Files.writeString(tmp, json));
     }
     spec.commandLine().getOut().printf(Locale.ROOT, "worldfx inpaint: wrote %d frames to %s in %.2f s%n",
         results.size(), out, total);
@@ -271,8 +265,8 @@ final class InpaintCommand implements Callable<Integer> {
     s.append("  \"input\": ").append(quote(in.pattern())).append(",\n");
     s.append("  \"matte\": ").append(quote(mt.pattern())).append(",\n");
     s.append("  \"output\": ").append(quote(out.pattern())).append(",\n");
-    s.append("  \"quality\": ").append(quote(quality.toLowerCase(Locale.ROOT))).append(",\n");
-    s.append("  \"seed\": ").append(seed).append(",\n");
+    s.append("  \"quality\": ").append(quote(solve.quality.toLowerCase(Locale.ROOT))).append(",\n");
+    s.append("  \"seed\": ").append(solve.seed).append(",\n");
     s.append("  \"set\": {");
     int k = 0;
     for (Map.Entry<String, String> e : sets.entrySet()) {
