@@ -45,7 +45,14 @@ final class DoctorCommand implements Callable<Integer> {
     }
     String logDir = System.getenv("WORLDFX_LOG_DIR");
     out.println("Logs:        " + (logDir != null ? logDir : System.getProperty("user.home") + "/.worldfx/logs"));
-    out.println("GPU:         not used by this build (the CUDA backend is not implemented yet; CPU only)");
+    var cuda = dev.worldfx.inference.cuda.CudaLibraries.probe();
+    out.println("GPU:         not used by this build (the CUDA backend's ops are not implemented yet; CPU only)");
+    for (var lib : cuda.libraries()) {
+      out.printf("  %-10s %s%n", lib.role() + ":", lib.path().isEmpty() ? "not found"
+          : lib.path().get() + (lib.problem() == null ? "" : " (does not load: " + lib.problem() + ")"));
+    }
+    out.println("  searched:  " + String.join(":", cuda.searched().stream().map(Object::toString).toList())
+        + " (set " + dev.worldfx.inference.cuda.CudaLibraries.LIBS_ENV + " to point at CUDA 13 libraries)");
     return Main.EXIT_OK;
   }
 }
