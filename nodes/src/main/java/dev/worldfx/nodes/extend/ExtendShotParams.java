@@ -20,12 +20,15 @@ public final class ExtendShotParams {
       Map.of());
   public static final IntParam FRAMES_TO_ADD = new IntParam("framesToAdd", "Frames to add",
       "How many frames to predict on each extended side.", 24, 0, 10000);
-  public static final ChoiceParam QUALITY = CommonParams.quality("Draft trains the shot model briefly; Final trains longer.");
+  public static final ChoiceParam QUALITY = CommonParams.quality(
+      "Draft estimates motion at half resolution and trains the shot's appearance network briefly; Final uses full "
+          + "resolution and trains longer.");
   public static final IntParam SEED = CommonParams.SEED;
   public static final IntParam BACKTEST_FRAMES = new IntParam("backtestFrames", "Back-test frames",
       "Hides this many real frames, predicts them and reports how long an extension stays reliable. 0 = off.", 8, 0, 256);
   public static final IntParam SEAM_BLEND = new IntParam("seamBlend", "Seam blend",
-      "Frames over which real and predicted frames are blended so the seam does not jump.", 4, 0, 64);
+      "Frames over which real and predicted frames would be blended so the seam does not jump. Not applied in this "
+          + "build: predictions start from the last real frame moved on, so there is no jump to blend.", 4, 0, 64);
 
   public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND);
 }

@@ -23,16 +23,19 @@ public final class InpaintParams {
       List.of("Mask clip", "Source alpha", "Source luminance"), MATTE_SOURCE_ALPHA,
       Map.of(NodeContext.GENERAL, MATTE_MASK_CLIP));
   public static final IntParam DILATE = new IntParam("dilate", "Dilate",
-      "Grows the matte by this many pixels so edges of the object are removed too. "
-          + "(Not applied yet: the current fill is a placeholder.)", 0, 0, 256);
+      "Grows the matte by this many pixels so the edges of the object (its soft outline, motion blur) are removed "
+          + "too.", 0, 0, 256);
   public static final DoubleParam FEATHER = new DoubleParam("feather", "Feather",
-      "Softens the matte edge over this many pixels. (Not applied yet: the current fill is a placeholder.)", 0, 0, 256);
+      "Fades the fill into the picture over this many pixels outside the matte. The object itself is always fully "
+          + "removed; pixels beyond the feather stay bit-exact.", 0, 0, 256);
   public static final IntParam TEMPORAL_RADIUS = new IntParam("temporalRadius", "Temporal radius",
-      "How many frames before and after are searched for the hidden background.", 8, 0, 100);
+      "How many frames before and after are searched for the hidden background. More finds more of it when the object "
+          + "or the camera moves slowly; each render also checks this many frames around it against the solve.", 8, 0, 100);
   public static final ChoiceParam QUALITY = CommonParams.quality("Draft shows a usable result quickly; Final refines it.");
   public static final IntParam SEED = CommonParams.SEED;
   public static final ChoiceParam OUTPUT = new ChoiceParam("output", "Output",
-      "Result, the per-pixel confidence of the fill, or only the pixels propagated from other frames.",
+      "Result; the per-pixel confidence of the fill (1 = seen in the next frame, lower further away, 0.25 = "
+          + "synthesised); or only the pixels found in other frames (synthesised ones black).",
       List.of("Result", "Confidence", "Propagated only"), 0, Map.of());
 
   public static final List<ParamSpec> ALL = List.of(MATTE_SOURCE, DILATE, FEATHER, TEMPORAL_RADIUS, QUALITY, SEED, OUTPUT);
