@@ -34,14 +34,10 @@ final class AppearanceModel {
   static final int BATCH = 4;
   static final int HIDDEN = 16;
 
-  /** What training did: the loss at every step, and the held-out pair's PSNR change (dB). */
-  record Training(float[] losses, double validationGainDb, boolean used) {
-  }
-
   private final Tensor w1, b1, w2, b2, w3, b3;
-  final Training training;
+  final ShotExtender.AppearanceTraining training;
 
-  private AppearanceModel(Tensor[] p, Training training) {
+  private AppearanceModel(Tensor[] p, ShotExtender.AppearanceTraining training) {
     this.w1 = p[0];
     this.b1 = p[1];
     this.w2 = p[2];
@@ -95,7 +91,7 @@ final class AppearanceModel {
     double before = Metrics.psnr(valIn.data(), valTarget.data());
     double after = Metrics.psnr(m.apply(valIn).data(), valTarget.data());
     double gain = after - before;
-    return new AppearanceModel(p, new Training(losses, gain, gain > 0.1));
+    return new AppearanceModel(p, new ShotExtender.AppearanceTraining(losses, gain, gain > 0.1));
   }
 
   private static Var forward(Tape t, Var x, Var[] v) {

@@ -83,7 +83,6 @@ public final class ShotExtender {
     final float[] canvas; // [3, H+2m, W+2m] in last-frame coordinates shifted by the margin
     final boolean[] seen;
     final float[] objX, objY, objVx, objVy, objAx, objAy, objRgb;
-    final float[] meanRgb;
     final ImagePlanes last;
     final boolean[] lastObjects;
     final float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before
@@ -91,7 +90,7 @@ public final class ShotExtender {
     /** Whether predictions go through the appearance network (set when a back-test showed it helps). */
     public boolean useAppearance;
 
-    Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects, float[] meanRgb,
+    Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects,
           ImagePlanes last, boolean[] lastObjects, float[] bgFlow, AppearanceModel appearance) {
       this.w = w;
       this.h = h;
@@ -106,7 +105,6 @@ public final class ShotExtender {
       this.objAx = objects[4];
       this.objAy = objects[5];
       this.objRgb = objects[6];
-      this.meanRgb = meanRgb;
       this.last = last;
       this.lastObjects = lastObjects;
       this.bgFlow = bgFlow;
@@ -115,8 +113,8 @@ public final class ShotExtender {
 
     /** The appearance network's training (losses per step, held-out gain), or null. */
     public AppearanceTraining appearanceTraining() {
-      return appearance == null ? null : new AppearanceTraining(appearance.training.losses().clone(),
-          appearance.training.validationGainDb(), appearance.training.used());
+      AppearanceTraining t = appearance == null ? null : appearance.training;
+      return t == null ? null : new AppearanceTraining(t.losses().clone(), t.validationGainDb(), t.used());
     }
 
     public int objectPixels() {
@@ -195,21 +193,9 @@ public final class ShotExtender {
     boolean[] seen = new boolean[cplane];
     Affine toFrame = Affine.IDENTITY; // last-frame coordinates -> frame k
     int missing = cplane;
-    float[] mean = new float[3];
-    int meanFrames = 0;
     for (int k = n - 1; k >= 0 && missing > 0; k--) {
       abortPoll.run();
       ImagePlanes img = k == n - 1 ? last : clip.rgb(k);
-      if (n - 1 - k < 8) {
-        for (int c = 0; c < 3; c++) {
-          double s = 0;
-          for (int p = 0; p < plane; p++) {
-            s += img.data()[c * plane + p];
-          }
-          mean[c] += (float) (s / plane);
-        }
-        meanFrames++;
-      }
       for (int q = 0; q < cplane; q++) {
         if (seen[q]) {
           continue;
@@ -231,9 +217,6 @@ public final class ShotExtender {
         toFrame = toPrev[k].after(toFrame);
       }
       progress.accept(0.7 + 0.3 * (n - k) / n);
-    }
-    for (int c = 0; c < 3; c++) {
-      mean[c] /= Math.max(1, meanFrames);
     }
     boolean[] accepted = new boolean[plane];
     float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
@@ -260,7 +243,7 @@ public final class ShotExtender {
       appearance = AppearanceModel.train(List.copyOf(pairInputs), List.copyOf(pairTargets),
           settings.finalQuality() ? 300 : 100, settings.seed());
     }
-    return new Model(w, h, margin, step, canvas, seen, obj, mean, last, lastObjects, bgFlow, appearance);
+    return new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance);
   }
 
   /** The frame moved on by one frame along its own flow {@code f} (pixel p takes the colour at p + f(p)). */
