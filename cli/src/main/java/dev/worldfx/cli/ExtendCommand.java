@@ -23,12 +23,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Extends a PNG sequence forwards or backwards with ExtendShot's model of the shot
+ * Extends a PNG or EXR sequence forwards or backwards with ExtendShot's model of the shot
  * ({@link ShotExtender}), writing only the new frames, numbered as the continuation of the
  * input's numbers; back-tests the model on the shot's own last frames first.
  */
 @Command(name = "extend", mixinStandardHelpOptions = true,
-    description = {"Predict frames a PNG sequence never had, after its end (forward) or before its start (backward).",
+    description = {"Predict frames a PNG or OpenEXR sequence never had, after its end (forward) or before its start (backward).",
         "Writes ONLY the new frames, numbered as the continuation of the input: input 1000-1047 extended forward by "
             + "16 gives 1048-1063; backward by 16 gives 0984-0999. The input must have no gaps.",
         "The model of the shot: the camera's motion with momentum, a memory of the background seen (what went "
@@ -69,7 +69,7 @@ final class ExtendCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** A PNG sequence as clip frames, decoded on demand. */
+  /** An image sequence as clip frames, decoded on demand. */
   private record PngClip(ImageSequence seq, List<Integer> numbers, RectI bounds) implements ClipFrames {
     public int count() {
       return numbers.size();
@@ -85,7 +85,7 @@ final class ExtendCommand implements Callable<Integer> {
 
     public ImagePlanes rgb(int i) {
       try (Arena arena = Arena.ofConfined()) {
-        FrameView f = PngReader.read(arena, seq.file(numbers.get(i)));
+        FrameView f = ImageFiles.read(arena, seq.file(numbers.get(i)));
         if (!f.bounds().equals(bounds)) {
           throw new IllegalArgumentException("size mismatch: " + seq.file(numbers.get(i)) + " is " + f.bounds().width()
               + "x" + f.bounds().height() + " but the shot is " + bounds.width() + "x" + bounds.height());
@@ -134,16 +134,16 @@ final class ExtendCommand implements Callable<Integer> {
       throw new IllegalArgumentException("extending backward by " + frames + " from frame " + first
           + " would need negative frame numbers");
     }
-    RectI bounds = PngReader.bounds(in.file(first));
+    RectI bounds = ImageFiles.bounds(in.file(first));
     for (int n : numbers) {
-      RectI b = PngReader.bounds(in.file(n));
+      RectI b = ImageFiles.bounds(in.file(n));
       if (!b.equals(bounds)) {
         throw new IllegalArgumentException("size mismatch: " + in.file(n) + " is " + b.width() + "x" + b.height()
             + " but " + in.file(first) + " is " + bounds.width() + "x" + bounds.height());
       }
     }
     int nearest = forward ? last : first;
-    boolean alpha = PngReader.hasAlpha(in.file(nearest));
+    ImageFiles.Header like = ImageFiles.header(in.file(nearest));
     PngClip clip = new PngClip(in, numbers, bounds);
     ClipFrames shot = forward ? clip : clip.reversed();
     PrintWriter err = spec.commandLine().getErr();
@@ -180,7 +180,7 @@ final class ExtendCommand implements Callable<Integer> {
     }
     FrameView near;
     try (Arena arena = Arena.ofShared()) {
-      near = PngReader.read(arena, in.file(nearest));
+      near = ImageFiles.read(arena, in.file(nearest));
       FrameView template = near;
       PixelDepth depth = near.depth();
       List<Integer> written = new ArrayList<>();
@@ -194,7 +194,7 @@ final class ExtendCommand implements Callable<Integer> {
               f.store(x, y, 3, template.alpha(x, y)); // alpha of the nearest real frame
             }
           }
-          PngWriter.write(f, out.file(number), depth == PixelDepth.SHORT ? 16 : 8, alpha);
+          ImageFiles.write(f, out.file(number), like);
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }

@@ -1,7 +1,6 @@
 package dev.worldfx.cli;
 
 import dev.worldfx.nodes.FrameView;
-import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.graph.GraphFile;
 import java.io.IOException;
@@ -16,7 +15,7 @@ final class GraphRun {
   private GraphRun() {}
 
   /** What a graph will read and write, checked before anything is written. */
-  record Plan(GraphFile.Checked graph, List<ImageSequence> inputs, int first, int last, RectI bounds, boolean alpha,
+  record Plan(GraphFile.Checked graph, List<ImageSequence> inputs, int first, int last, RectI bounds, ImageFiles.Header like,
               ImageSequence output) {
   }
 
@@ -56,8 +55,8 @@ final class GraphRun {
             + " (the graph's range is " + first + "-" + last + "; set frames { first: .. last: .. } to render less)");
       }
     }
-    return new Plan(graph, inputs, first, last, PngReader.bounds(firstInput.file(first)),
-        PngReader.hasAlpha(firstInput.file(first)), ImageSequence.parse(graph.outputPattern()));
+    ImageFiles.Header like = ImageFiles.header(firstInput.file(first));
+    return new Plan(graph, inputs, first, last, like.bounds(), like, ImageSequence.parse(graph.outputPattern()));
   }
 
   /** Renders frames a..b of the plan's output node (inside its range) to its output pattern. */
@@ -88,7 +87,7 @@ final class GraphRun {
       for (int t = a; t <= b; t++) {
         long t0 = System.nanoTime();
         FrameView f = renderer.render(t);
-        PngWriter.write(f, plan.output().file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, plan.alpha());
+        ImageFiles.write(f, plan.output().file(t), plan.like());
         double seconds = (System.nanoTime() - t0) / 1e9;
         timings.add(new double[] {t, seconds});
         err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - a + 1, b - a + 1, seconds);

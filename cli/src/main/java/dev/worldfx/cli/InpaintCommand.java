@@ -35,7 +35,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the Inpaint node (General context: Source + Mask clips) over a PNG sequence.
+ * Runs the Inpaint node (General context: Source + Mask clips) over a PNG or EXR sequence.
  * Everything that can be checked before rendering is (frames, matte numbers, sizes, an empty
  * matte), so a bad shot fails before any output is written. Each run of consecutive frames is
  * a shot read lazily from the files ({@link ImageSequenceShot}): the first render solves it
@@ -43,7 +43,7 @@ import picocli.CommandLine.Spec;
  * a time.
  */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
-    description = {"Remove what a matte marks from every frame of a PNG sequence with the Inpaint node.",
+    description = {"Remove what a matte marks from every frame of a PNG or OpenEXR sequence with the Inpaint node.",
         "The shot is solved as a whole on the first frame (flow-guided propagation of the hidden background from "
             + "the other frames, synthesis of what no frame shows, seam blending); the solve goes to the sequence "
             + "cache (WORLDFX_CACHE, default ~/.worldfx/cache), so running again with the same inputs only renders. "
@@ -51,7 +51,9 @@ import picocli.CommandLine.Spec;
         "Patterns hold one frame-number field: %%04d, %%d or #### (one digit per #).",
         "Every frame that exists in the --input pattern's range is processed (gaps are reported and skipped); "
             + "each needs a --matte frame with the same number and size. Outputs get the input's numbers and bit depth "
-            + "(8 or 16 bits per channel) and channels (RGB or RGBA).",
+            + "(PNG 8 or 16 bits per channel; EXR half, or float) and channels (RGB or RGBA). The output's "
+            + "extension picks its format: .exr is OpenEXR (ZIP, the input's data window filled out to the full frame), "
+            + "anything else PNG.",
         "Matte: white (1.0) = remove. The matte value is the matte image's Rec. 709 luminance times its alpha, so a "
             + "grey or RGB matte works as is, and so does an RGBA matte whose alpha holds the shape over white. "
             + "A matte that is black in every frame is refused: there is nothing to remove."},
@@ -137,11 +139,10 @@ final class InpaintCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         int bits;
         try (Arena arena = Arena.ofConfined()) {
-          FrameView result = FrameView.allocate(arena, bounds, PngReader.read(arena, in.file(n)).depth(), Components.RGBA);
+          FrameView result = FrameView.allocate(arena, bounds, ImageFiles.read(arena, in.file(n)).depth(), Components.RGBA);
           node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot, () -> false, progress,
               text -> err.println("inpaint: " + text)), result);
-          bits = result.depth() == PixelDepth.SHORT ? 16 : 8;
-          PngWriter.write(result, out.file(n), bits, PngReader.hasAlpha(in.file(n)));
+          bits = ImageFiles.write(result, out.file(n), ImageFiles.header(in.file(n)));
         } finally {
           shot.releaseAll();
         }
@@ -193,7 +194,7 @@ final class InpaintCommand implements Callable<Integer> {
       throw new IllegalArgumentException("missing matte for input frames " + ImageSequence.describe(missing)
           + ": every input frame needs a matte with the same number (" + mt.file(missing.getFirst()) + " does not exist)");
     }
-    RectI bounds = PngReader.bounds(in.file(numbers.getFirst()));
+    RectI bounds = ImageFiles.bounds(in.file(numbers.getFirst()));
     for (int n : numbers) {
       Path target = out.file(n).toAbsolutePath().normalize();
       if (target.equals(in.file(n).toAbsolutePath().normalize()) || target.equals(mt.file(n).toAbsolutePath().normalize())) {
@@ -204,7 +205,7 @@ final class InpaintCommand implements Callable<Integer> {
     }
     for (int n : numbers) {
       try (Arena arena = Arena.ofConfined()) {
-        FrameView m = matteOf(arena, PngReader.read(arena, mt.file(n)));
+        FrameView m = matteOf(arena, ImageFiles.read(arena, mt.file(n)));
         if (!isBlack(m)) {
           return bounds;
         }
@@ -214,7 +215,7 @@ final class InpaintCommand implements Callable<Integer> {
   }
 
   private static void requireSize(RectI expected, Path reference, Path file) throws IOException {
-    RectI b = PngReader.bounds(file);
+    RectI b = ImageFiles.bounds(file);
     if (!b.equals(expected)) {
       throw new IllegalArgumentException("size mismatch: " + file + " is " + b.width() + "x" + b.height() + " but "
           + reference + " is " + expected.width() + "x" + expected.height() + "; every frame of a shot has one size");

@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
  * row, as in OFX). Values are clamped to [0,1] and rounded half up, so an 8-bit frame written
  * at 8 bits, or a 16-bit frame at 16 bits, is stored exactly. A one-channel (Alpha) frame is
  * written as opaque grey. Files are written to a temp file and renamed, so a killed run never
- * leaves half a PNG. EXR comes with the image I/O work of the CLI issue.
+ * leaves half a PNG. EXR files: {@link ImageFiles}.
  */
 final class PngWriter {
   private PngWriter() {}

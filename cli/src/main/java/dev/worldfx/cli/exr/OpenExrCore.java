@@ -1,0 +1,123 @@
+package dev.worldfx.cli.exr;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.SymbolLookup;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds OpenEXR's C library, OpenEXRCore (the maintained reference implementation, 3.1 to 3.4;
+ * Debian 12 ships 3.1.5). It is not on Maven Central and not shipped with WorldFX: the user's
+ * system provides it. Search order: {@code WORLDFX_OPENEXR_LIB} (a path or a library name; when
+ * set, only that), then the usual sonames through the system loader. Found means loaded with
+ * every function we bind and a version whose struct layouts we know. Loaded once per process
+ * and never unloaded.
+ */
+public final class OpenExrCore {
+  public static final String LIB_ENV = "WORLDFX_OPENEXR_LIB";
+
+  /** Runtime sonames first (Debian's runtime package has no unversioned link), newest API last. */
+  static final List<String> SONAMES = List.of("libOpenEXRCore-3_1.so.30", "libOpenEXRCore-3_1.so",
+      "libOpenEXRCore-3_2.so.31", "libOpenEXRCore-3_2.so", "libOpenEXRCore-3_3.so.32", "libOpenEXRCore-3_3.so",
+      "libOpenEXRCore-3_4.so.33", "libOpenEXRCore-3_4.so", "libOpenEXRCore.so");
+
+  /** What to do about it, in the words of the platform this build runs on. */
+  static final String INSTALL_HINT = "install OpenEXR (Debian/Ubuntu: apt install libopenexr-dev) or set "
+      + LIB_ENV + " to the path of libOpenEXRCore";
+
+  /** Where the library was found (null: nowhere usable), its version, why it cannot be used, what was tried. */
+  public record Probe(String library, String version, String problem, List<String> tried) {
+    public boolean available() {
+      return problem == null;
+    }
+
+    /** One line for the doctor and for error messages. */
+    public String summary() {
+      return available() ? library + " (OpenEXR " + version + ")" : problem;
+    }
+  }
+
+  private record Loaded(Probe probe, ExrNative library) {
+  }
+
+  private static volatile Loaded process;
+
+  private OpenExrCore() {}
+
+  /** The process's library, loading it on first use. */
+  public static Probe probe() {
+    return loaded().probe();
+  }
+
+  /** The bound library, or an ExrException saying what to install. */
+  static ExrNative library() throws ExrException {
+    Loaded l = loaded();
+    if (l.library() == null) {
+      throw new ExrException(l.probe().problem());
+    }
+    return l.library();
+  }
+
+  private static Loaded loaded() {
+    Loaded l = process;
+    if (l == null) {
+      synchronized (OpenExrCore.class) {
+        l = process;
+        if (l == null) {
+          l = load(System.getenv());
+          process = l;
+        }
+      }
+    }
+    return l;
+  }
+
+  /** A fresh search with {@code env} as the environment (the process's own search is {@link #probe()}). */
+  static Probe probe(Map<String, String> env) {
+    return load(env).probe();
+  }
+
+  private static Loaded load(Map<String, String> env) {
+    String own = env.get(LIB_ENV);
+    List<String> tried = new ArrayList<>();
+    if (own != null && !own.isBlank()) {
+      tried.add(own);
+      try {
+        return bind(own, tried);
+      } catch (IllegalArgumentException | IllegalCallerException e) {
+        return new Loaded(new Probe(null, null, LIB_ENV + "=" + own + " is not a usable OpenEXR core library ("
+            + reason(e) + "); " + INSTALL_HINT, tried), null);
+      }
+    }
+    String firstProblem = null;
+    for (String name : SONAMES) {
+      tried.add(name);
+      try {
+        return bind(name, tried);
+      } catch (IllegalArgumentException | IllegalCallerException e) {
+        // "cannot open" is the normal case for sonames not installed; anything else is worth reporting
+        if (firstProblem == null && !reason(e).contains("cannot open shared object file")) {
+          firstProblem = name + ": " + reason(e);
+        }
+      }
+    }
+    return new Loaded(new Probe(null, null, "OpenEXR's core library (libOpenEXRCore 3.1 to 3.4) was not found"
+        + (firstProblem == null ? "" : " (" + firstProblem + ")") + ": " + INSTALL_HINT, tried), null);
+  }
+
+  private static String reason(RuntimeException e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  /** Opens and binds one library; IllegalArgumentException when it does not load or is not a usable OpenEXRCore. */
+  private static Loaded bind(String nameOrPath, List<String> tried) {
+    // The library stays loaded for the life of the process: the bound handles and the error callback point into it.
+    Arena forever = Arena.global();
+    SymbolLookup lookup = nameOrPath.contains("/") ? SymbolLookup.libraryLookup(Path.of(nameOrPath), forever)
+        : SymbolLookup.libraryLookup(nameOrPath, forever);
+    ExrNative lib = new ExrNative(lookup, forever);
+    return new Loaded(new Probe(nameOrPath, lib.version(), null, List.copyOf(tried)), lib);
+  }
+}
