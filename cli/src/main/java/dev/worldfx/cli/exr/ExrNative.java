@@ -143,7 +143,10 @@ final class ExrNative {
     for (Fn f : Fn.values()) {
       MemorySegment address = lookup.find(f.symbol)
           .orElseThrow(() -> new IllegalArgumentException("it has no function " + f.symbol));
-      handles.put(f, linker.downcallHandle(address, f.descriptor));
+      // (Object[]) -> Object, so that one invokeExact call site serves every signature without invokeWithArguments' cost
+      MethodHandle h = linker.downcallHandle(address, f.descriptor);
+      handles.put(f, h.asSpreader(Object[].class, h.type().parameterCount())
+          .asType(MethodType.methodType(Object.class, Object[].class)));
     }
     try (Arena a = Arena.ofConfined()) {
       MemorySegment v = a.allocate(JAVA_INT, 3);
@@ -207,7 +210,7 @@ final class ExrNative {
 
   private Object invoke(Fn f, Object... args) {
     try {
-      return handles.get(f).invokeWithArguments(args);
+      return (Object) handles.get(f).invokeExact(args);
     } catch (RuntimeException | Error e) {
       throw e;
     } catch (Throwable t) {

@@ -107,6 +107,20 @@ public final class OpenExrCore {
         + (firstProblem == null ? "" : " (" + firstProblem + ")") + ": " + INSTALL_HINT, tried), null);
   }
 
+  /** The JVM warns about stack guards on stderr for any non-ELF file it is asked to load, so such files stop here. */
+  private static void requireElf(Path file) {
+    byte[] head = new byte[4];
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      if (in.readNBytes(head, 0, 4) < 4 || head[0] != 0x7F || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
+        throw new IllegalArgumentException(file + " is not a shared library (no ELF header)");
+      }
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new IllegalArgumentException(file + " does not exist", e);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot read " + file + ": " + e, e);
+    }
+  }
+
   private static String reason(RuntimeException e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
@@ -114,6 +128,9 @@ public final class OpenExrCore {
   /** Opens and binds one library; IllegalArgumentException when it does not load or is not a usable OpenEXRCore. */
   private static Loaded bind(String nameOrPath, List<String> tried) {
     // The library stays loaded for the life of the process: the bound handles and the error callback point into it.
+    if (nameOrPath.contains("/")) {
+      requireElf(Path.of(nameOrPath));
+    }
     Arena forever = Arena.global();
     SymbolLookup lookup = nameOrPath.contains("/") ? SymbolLookup.libraryLookup(Path.of(nameOrPath), forever)
         : SymbolLookup.libraryLookup(nameOrPath, forever);
