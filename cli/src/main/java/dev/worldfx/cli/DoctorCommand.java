@@ -10,9 +10,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-/** Says what this machine has for WorldFX: Java, the bundle, OFX plugin folders, logs. */
+/** Says what this machine has for WorldFX: Java, the bundle, OFX plugin folders, logs, OpenEXR, CUDA. */
 @Command(name = "doctor", mixinStandardHelpOptions = true,
-    description = "Report Java, the built bundle, OFX plugin folders and log locations.")
+    description = "Report Java, the built bundle, OFX plugin folders, log locations, the OpenEXR library and CUDA libraries.")
 final class DoctorCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
@@ -45,6 +45,9 @@ final class DoctorCommand implements Callable<Integer> {
     }
     String logDir = System.getenv("WORLDFX_LOG_DIR");
     out.println("Logs:        " + (logDir != null ? logDir : System.getProperty("user.home") + "/.worldfx/logs"));
+    var exr = dev.worldfx.cli.exr.OpenExrCore.probe();
+    out.println("OpenEXR:     " + (exr.available() ? exr.summary() + " (EXR sequences can be read and written)"
+        : exr.problem()));
     var cuda = dev.worldfx.inference.cuda.CudaLibraries.probe();
     out.println("GPU:         not used by this build (the CUDA backend's ops are not implemented yet; CPU only)");
     for (var lib : cuda.libraries()) {

@@ -18,6 +18,9 @@ final class FrameArenas {
     try {
       FrameView f = ImageFiles.read(arena, file);
       return track(mask ? InpaintCommand.matteOf(arena, f) : f, arena);
+    } catch (dev.worldfx.cli.exr.ExrException e) {
+      arena.close();
+      throw new dev.worldfx.nodes.NodeException(e.getMessage(), e); // it names the file already
     } catch (java.io.IOException e) {
       arena.close();
       throw new dev.worldfx.nodes.NodeException("cannot read " + file + ": " + e.getMessage(), e);
