@@ -169,6 +169,11 @@ final class ExrNative {
     }
   }
 
+  /** OpenEXRCore decodes DWAA/DWAB from 3.1.8 on; before, it reports "feature not implemented". */
+  boolean decodesDwa() {
+    return minor > 1 || patch >= 8;
+  }
+
   String version() {
     return major + "." + minor + "." + patch;
   }

@@ -23,8 +23,8 @@ import java.util.Map;
 
 /**
  * Reads OpenEXR files into float RGBA frames through OpenEXR's own decoder (every compression
- * it has: NONE, RLE, ZIPS, ZIP, PIZ, PXR24, B44(A), DWAA/B; scanline and tiled files, the full
- * resolution level of mip/rip-mapped ones). Samples are copied bit for bit: half is widened to
+ * it has: NONE, RLE, ZIPS, ZIP, PIZ, PXR24, B44(A), and DWAA/B from OpenEXR 3.1.8 on; scanline and
+ * tiled files, the full resolution level of mip/rip-mapped ones, the first part of multi-part files). Samples are copied bit for bit: half is widened to
  * float exactly, float is taken as stored (negative, above 1, infinite and NaN values, NaN
  * payloads included), uint is converted to the nearest float.
  *
@@ -86,6 +86,12 @@ public final class ExrReader {
       }
       ctx.call("reading the compression", Fn.GET_COMPRESSION, ctx.handle, 0, out);
       ExrCompression compression = ExrCompression.of(out.get(JAVA_INT, 0));
+      if ((compression == ExrCompression.DWAA || compression == ExrCompression.DWAB) && !ctx.lib.decodesDwa()) {
+        // the library would fail on the first chunk with "not yet implemented, please use C++ library"
+        throw ctx.failure(compression + " compression is decoded by OpenEXR 3.1.8 and newer, this system has "
+            + ctx.lib.version() + "; save the file with another compression (exrmaketiled -z zip makes a copy) or "
+            + "install a newer OpenEXR");
+      }
       MemorySegment box = a.allocate(ExrNative.BOX_SIZE, 4);
       ctx.call("reading the display window", Fn.GET_DISPLAY_WINDOW, ctx.handle, 0, box);
       ExrHeader.Box display = box(box);

@@ -2,6 +2,7 @@ package dev.worldfx.cli.exr;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -68,6 +69,41 @@ class ExrToolsTest {
         Path mipmapped = tmp.resolve("mip-" + type + ".exr");
         tool("exrmaketiled", "-m", "-t", "8", "8", ours.toString(), mipmapped.toString());
         assertArrayEquals(expected, ExrFrames.bits(ExrReader.read(arena, mipmapped)), "the full-resolution level");
+      }
+    }
+  }
+
+  @Test
+  void lossyCompressionsWrittenByTheCppLibraryDecodeCloseToTheOriginal() throws Exception {
+    try (Arena arena = Arena.ofConfined()) {
+      // smooth HDR content, as lossy codecs expect; 40x24 so that B44's 4x4 and DWA's 8x8 blocks fill
+      int w = 40;
+      int h = 24;
+      FrameView frame = ExrFrames.frame(arena, w, h, (x, y, c) -> Float.floatToRawIntBits(c == 3 ? 1f
+          : (float) (1.5 + Math.sin(0.15 * x + 0.5 * c) * Math.cos(0.2 * y))));
+      Path ours = tmp.resolve("smooth.exr");
+      ExrWriter.write(frame, ours, ExrPixelType.HALF, true);
+      for (String compression : List.of("pxr24", "b44", "b44a", "dwaa", "dwab")) {
+        Path lossy = tmp.resolve("lossy-" + compression + ".exr");
+        tool("exrmaketiled", "-z", compression, "-t", "16", "16", ours.toString(), lossy.toString());
+        if (compression.startsWith("dwa") && !OpenExrCore.library().decodesDwa()) {
+          ExrException e = assertThrows(ExrException.class, () -> ExrReader.header(lossy));
+          assertTrue(e.getMessage().contains("compression is decoded by OpenEXR 3.1.8 and newer, this system has 3.1."),
+              e.getMessage());
+          continue;
+        }
+        assertEquals(ExrCompression.valueOf(compression.toUpperCase(java.util.Locale.ROOT)),
+            ExrReader.header(lossy).compression());
+        FrameView back = ExrReader.read(arena, lossy);
+        double worst = 0;
+        for (int y = 0; y < h; y++) {
+          for (int x = 0; x < w; x++) {
+            for (int c = 0; c < 4; c++) {
+              worst = Math.max(worst, Math.abs(back.sample(x, y, c) - frame.sample(x, y, c)));
+            }
+          }
+        }
+        assertTrue(worst < 0.05, compression + ": worst error " + worst);
       }
     }
   }
