@@ -88,7 +88,7 @@ public final class ExrWriter {
   private static int[] floatBits(Arena arena, FrameView frame) {
     RectI b = frame.bounds();
     int channels = frame.components().channels();
-    int[] bits = new int[Math.multiplyExact(b.width() * b.height(), channels)];
+    int[] bits = new int[Math.toIntExact((long) b.width() * b.height() * channels)];
     if (frame.depth() == PixelDepth.FLOAT) {
       long rowBytes = (long) b.width() * channels * Float.BYTES;
       MemorySegment copy = arena.allocate(Math.max(1, rowBytes * b.height()), 16);

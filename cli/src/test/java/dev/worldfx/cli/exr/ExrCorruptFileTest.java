@@ -32,7 +32,11 @@ class ExrCorruptFileTest {
     Path bad = tmp.resolve("bad.exr");
     Files.write(bad, bytes);
     try (Arena frame = Arena.ofConfined()) {
-      ExrReader.read(frame, bad);
+      ExrHeader h = ExrReader.header(bad);
+      // a flip in the display window can leave a valid header of a huge image: allocating it is not the point here
+      if ((long) h.width() * h.height() <= 1 << 20) {
+        ExrReader.read(frame, bad);
+      }
     } catch (ExrException e) {
       assertTrue(e.getMessage().startsWith(bad.toString() + ": "), what + ": " + e.getMessage());
       assertTrue(!e.getMessage().contains("\n"), what + ": one line: " + e.getMessage());
@@ -41,8 +45,6 @@ class ExrCorruptFileTest {
 
   @Test
   void truncatedAndFlippedBytesAreReadOrRefusedCleanly() throws Exception {
-    // (a flip in the display window can make a valid image of a billion pixels: a second each to allocate, so
-    // every byte is flipped in two files, not six)
     try (Arena arena = Arena.ofConfined()) {
       for (ExrCompression compression : List.of(ExrCompression.ZIP, ExrCompression.PIZ, ExrCompression.NONE)) {
         for (ExrPixelType type : List.of(ExrPixelType.HALF, ExrPixelType.FLOAT)) {
