@@ -66,7 +66,7 @@ public final class OpenExrCore {
       synchronized (OpenExrCore.class) {
         l = process;
         if (l == null) {
-          l = load(System.getenv());
+          l = load(System.getenv(), SONAMES);
           process = l;
         }
       }
@@ -76,10 +76,15 @@ public final class OpenExrCore {
 
   /** A fresh search with {@code env} as the environment (the process's own search is {@link #probe()}). */
   static Probe probe(Map<String, String> env) {
-    return load(env).probe();
+    return probe(env, SONAMES);
   }
 
-  private static Loaded load(Map<String, String> env) {
+  /** The same, trying {@code sonames} where no library is named. */
+  static Probe probe(Map<String, String> env, List<String> sonames) {
+    return load(env, sonames).probe();
+  }
+
+  private static Loaded load(Map<String, String> env, List<String> sonames) {
     String own = env.get(LIB_ENV);
     List<String> tried = new ArrayList<>();
     if (own != null && !own.isBlank()) {
@@ -92,14 +97,19 @@ public final class OpenExrCore {
       }
     }
     String firstProblem = null;
-    for (String name : SONAMES) {
+    for (String name : sonames) {
       tried.add(name);
+      SymbolLookup lookup;
       try {
-        return bind(name, tried);
+        lookup = SymbolLookup.libraryLookup(name, Arena.global());
       } catch (IllegalArgumentException | IllegalCallerException e) {
-        // "cannot open" is the normal case for sonames not installed; anything else is worth reporting
-        if (firstProblem == null && !reason(e).contains("cannot open shared object file")) {
-          firstProblem = name + ": " + reason(e);
+        continue; // not installed under this name: the normal case
+      }
+      try {
+        return bind(name, lookup, tried);
+      } catch (IllegalArgumentException e) {
+        if (firstProblem == null) {
+          firstProblem = name + ": " + reason(e); // there, but not a version or build we can use
         }
       }
     }
@@ -127,14 +137,16 @@ public final class OpenExrCore {
 
   /** Opens and binds one library; IllegalArgumentException when it does not load or is not a usable OpenEXRCore. */
   private static Loaded bind(String nameOrPath, List<String> tried) {
-    // The library stays loaded for the life of the process: the bound handles and the error callback point into it.
     if (nameOrPath.contains("/")) {
       requireElf(Path.of(nameOrPath));
+      return bind(nameOrPath, SymbolLookup.libraryLookup(Path.of(nameOrPath), Arena.global()), tried);
     }
-    Arena forever = Arena.global();
-    SymbolLookup lookup = nameOrPath.contains("/") ? SymbolLookup.libraryLookup(Path.of(nameOrPath), forever)
-        : SymbolLookup.libraryLookup(nameOrPath, forever);
-    ExrNative lib = new ExrNative(lookup, forever);
-    return new Loaded(new Probe(nameOrPath, lib.version(), null, List.copyOf(tried)), lib);
+    return bind(nameOrPath, SymbolLookup.libraryLookup(nameOrPath, Arena.global()), tried);
+  }
+
+  private static Loaded bind(String name, SymbolLookup lookup, List<String> tried) {
+    // The library stays loaded for the life of the process: the bound handles and the error callback point into it.
+    ExrNative lib = new ExrNative(lookup, Arena.global());
+    return new Loaded(new Probe(name, lib.version(), null, List.copyOf(tried)), lib);
   }
 }

@@ -46,6 +46,16 @@ class OpenExrCoreTest {
   }
 
   @Test
+  void noLibraryUnderAnyNameSaysWhatToInstall() {
+    OpenExrCore.Probe p = OpenExrCore.probe(Map.of(), java.util.List.of("libOpenEXRCore-9_9.so.99", "libNope.so"));
+    assertFalse(p.available());
+    assertEquals("OpenEXR's core library (libOpenEXRCore 3.1 to 3.4) was not found: install OpenEXR (Debian/Ubuntu: "
+        + "apt install libopenexr-dev) or set WORLDFX_OPENEXR_LIB to the path of libOpenEXRCore", p.problem());
+    OpenExrCore.Probe foreign = OpenExrCore.probe(Map.of(), java.util.List.of("libNope.so", "libz.so.1"));
+    assertTrue(foreign.problem().contains("was not found (libz.so.1: it has no function exr_"), foreign.problem());
+  }
+
+  @Test
   void theLibraryCanBeNamedExplicitly() {
     String path = OpenExrCore.probe(Map.of()).library();
     OpenExrCore.Probe p = OpenExrCore.probe(Map.of(OpenExrCore.LIB_ENV, path));
