@@ -6,14 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.worldfx.nodes.Components;
-import dev.worldfx.nodes.FrameView;
-import dev.worldfx.nodes.PixelDepth;
-import dev.worldfx.nodes.RectI;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
-import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,29 +40,8 @@ class FarmSubmitCommandTest {
   @TempDir
   Path tmp;
 
-  /** A panning texture with a moving white square to remove; the matte marks the square. */
   private void writeShot() throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      for (int n = FIRST; n <= LAST; n++) {
-        int t = n - FIRST;
-        FrameView src = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.BYTE, Components.RGBA);
-        FrameView matte = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.BYTE, Components.RGBA);
-        for (int y = 0; y < H; y++) {
-          for (int x = 0; x < W; x++) {
-            boolean square = x >= 10 + 4 * t && x < 20 + 4 * t && y >= 18 && y < 28;
-            for (int c = 0; c < 3; c++) {
-              double v = 0.5 + 0.3 * Math.sin((x + 2 * t) * 0.6 + c) * Math.cos(y * 0.4);
-              src.store(x, y, c, square ? 1f : (float) v);
-              matte.store(x, y, c, square ? 1f : 0f);
-            }
-            src.store(x, y, 3, 1f);
-            matte.store(x, y, 3, 1f);
-          }
-        }
-        PngWriter.write(src, tmp.resolve(String.format("plates/shot.%04d.png", n)), 8, false);
-        PngWriter.write(matte, tmp.resolve(String.format("mattes/logo.%04d.png", n)), 8, false);
-      }
-    }
+    MovingSquareShot.write(tmp, "plates/shot.%04d.png", "mattes/logo.%04d.png", W, H, FIRST, LAST);
   }
 
   /** The README example's style, writing to {@code out}. */
@@ -360,6 +334,10 @@ class FarmSubmitCommandTest {
     assertEquals(0, solved.exit(), solved.err());
     assertTrue(solved.err().contains("(a shot was solved here)"), solved.err());
     assertFalse(Files.exists(tmp.resolve("farm")), "the solve layer writes no frames");
+    try (var files = Files.walk(shared)) {
+      assertEquals(LAST - FIRST + 1, files.filter(f -> f.toString().endsWith(".wfxc")).count(),
+          "the solve layer left one entry per frame in the shared cache");
+    }
 
     List<String> chunks = dispatchedChunks(render);
     assertEquals(3, chunks.size());
