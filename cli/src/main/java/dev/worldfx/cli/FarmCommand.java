@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "farm", mixinStandardHelpOptions = true, subcommands = FarmSubmitCommand.class,
     description = "Render a graph on an OpenCue farm: one solve job, then frame-range chunks that share it.",
     footer = {"", "Examples:",
-        "  worldfx farm submit shot.textproto --chunk 10 --cache /shared/worldfx-cache --dry-run --spec shot.xml",
-        "  worldfx farm submit shot.textproto --chunk 10 --cache /shared/worldfx-cache --show myshow --shot sh010"})
+        "  worldfx farm submit shot.textproto --chunk 10 --cache /farm/cache --dry-run",
+        "  worldfx farm submit shot.textproto --chunk 10 --cache /farm/cache --shot sh010"})
 final class FarmCommand {
 }

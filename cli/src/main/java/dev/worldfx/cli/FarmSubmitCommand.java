@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
         + "1 OpenCue did not take the job, " + FarmSubmitCommand.EXIT_NO_OPENCUE + " OpenCue's client is not "
         + "installed (the spec is written; use --dry-run).",
         "", "Examples:",
-        "  worldfx farm submit shot.textproto --chunk 10 --cache /shared/worldfx-cache --dry-run --spec shot.xml",
-        "  worldfx farm submit shot.textproto --chunk 10 --cache /shared/worldfx-cache --show myshow --shot sh010"})
+        "  worldfx farm submit shot.textproto --chunk 10 --cache /farm/cache --dry-run",
+        "  worldfx farm submit shot.textproto --chunk 10 --cache /farm/cache --shot sh010"})
 final class FarmSubmitCommand implements Callable<Integer> {
   /** OpenCue's client (Python module opencue) is not installed where worldfx runs. Documented in the README. */
   static final int EXIT_NO_OPENCUE = 6;
