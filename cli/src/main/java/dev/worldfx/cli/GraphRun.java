@@ -20,8 +20,8 @@ final class GraphRun {
               ImageSequence output) {
   }
 
-  /** Frames written with their seconds, the nodes' messages, the total time. */
-  record Result(List<double[]> timings, List<String> notices, double seconds) {
+  /** Frames rendered with their seconds, the nodes' messages, the total time, whether a shot solve ran here. */
+  record Result(List<double[]> timings, List<String> notices, double seconds, boolean solved) {
   }
 
   static Plan plan(GraphFile.Checked graph, String source) throws IOException {
@@ -62,7 +62,15 @@ final class GraphRun {
 
   /** Renders frames a..b of the plan's output node (inside its range) to its output pattern. */
   static Result render(Plan plan, int a, int b, PrintWriter err) throws IOException {
-    for (ImageSequence in : plan.inputs()) {
+    return render(plan, a, b, true, err);
+  }
+
+  /**
+   * Renders frames a..b of the plan's output node; with {@code write} false nothing is written
+   * (a farm's solve job: every shot solve those frames need lands in the sequence cache).
+   */
+  static Result render(Plan plan, int a, int b, boolean write, PrintWriter err) throws IOException {
+    for (ImageSequence in : write ? plan.inputs() : List.<ImageSequence>of()) {
       for (int t = a; t <= b; t++) {
         if (plan.output().file(t).toAbsolutePath().normalize().equals(in.file(t).toAbsolutePath().normalize())) {
           throw new IllegalArgumentException("output_pattern " + plan.output() + " would overwrite the input "
@@ -72,9 +80,11 @@ final class GraphRun {
     }
     long start = System.nanoTime();
     int[] shown = {-1};
+    boolean[] solved = {false};
     List<String> notices = new ArrayList<>();
     List<double[]> timings = new ArrayList<>();
     try (GraphRenderer renderer = new GraphRenderer(plan.graph(), plan.first(), plan.last(), plan.bounds(), f -> {
+      solved[0] = true;
       int pct = (int) Math.floor(f * 100);
       if (pct / 10 != shown[0] / 10) {
         shown[0] = pct;
@@ -88,13 +98,15 @@ final class GraphRun {
       for (int t = a; t <= b; t++) {
         long t0 = System.nanoTime();
         FrameView f = renderer.render(t);
-        PngWriter.write(f, plan.output().file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, plan.alpha());
+        if (write) {
+          PngWriter.write(f, plan.output().file(t), f.depth() == PixelDepth.SHORT ? 16 : 8, plan.alpha());
+        }
         double seconds = (System.nanoTime() - t0) / 1e9;
         timings.add(new double[] {t, seconds});
         err.printf(Locale.ROOT, "run: frame %d (%d/%d) %.3f s%n", t, t - a + 1, b - a + 1, seconds);
         err.flush();
       }
     }
-    return new Result(timings, notices, (System.nanoTime() - start) / 1e9);
+    return new Result(timings, notices, (System.nanoTime() - start) / 1e9, solved[0]);
   }
 }

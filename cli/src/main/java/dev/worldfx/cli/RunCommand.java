@@ -1,8 +1,10 @@
 package dev.worldfx.cli;
 
+import com.google.inject.Guice;
 import dev.worldfx.nodes.NodeRegistry;
+import dev.worldfx.nodes.NodesModule;
+import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.graph.GraphFile;
-import jakarta.inject.Inject;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +29,11 @@ import picocli.CommandLine.Model.CommandSpec;
             + "file, line, column and field. Relative file patterns are relative to the graph file's folder.",
         "Without frames { first last } in the file, the range is that of the first file input. --frames renders part "
             + "of it (a farm chunk): shot solves still cover the whole range, so chunks share them through the "
-            + "sequence cache and give the same pixels as one run."},
-    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames).",
+            + "sequence cache and give the same pixels as one run.",
+        "--solve-only solves every shot the graph needs into the sequence cache and writes no frames (a farm's first "
+            + "job); --cache points every job of a farm render at the same shared folder."},
+    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames, "
+        + "unusable cache folder).",
         "", "Example graph (remove a logo):",
         "  nodes {",
         "    name: \"clean\"  kind: \"dev.worldfx.Inpaint\"  context: \"general\"",
@@ -38,7 +43,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "  }",
         "  output_node: \"clean\"",
         "  output_pattern: \"out/clean.%%04d.png\"",
-        "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010"})
+        "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010",
+        "  worldfx run shot.textproto --solve-only --cache /shared/worldfx-cache",
+        "  worldfx run shot.textproto --frames 1011-1020 --cache /shared/worldfx-cache"})
 final class RunCommand implements Callable<Integer> {
   private static final Pattern RANGE = Pattern.compile("(-?\\d+)-(-?\\d+)|(-?\\d+)");
 
@@ -52,18 +59,25 @@ final class RunCommand implements Callable<Integer> {
       description = "Write a JSON report (graph, frames written with their times, the node's messages).")
   Path report;
 
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "Sequence cache folder for the shot solves (default: $WORLDFX_CACHE, else ~/.worldfx/cache); "
+          + "on a farm, a folder every host sees.")
+  Path cacheDir;
+
+  @Option(names = "--solve-only", description = "Solve the shots into the sequence cache; write no frames.")
+  boolean solveOnly;
+
   @Spec
   CommandSpec spec;
 
-  private final NodeRegistry nodes;
-
-  @Inject
-  RunCommand(NodeRegistry nodes) {
-    this.nodes = nodes;
-  }
-
   @Override
   public Integer call() throws Exception {
+    if (solveOnly && frames != null) {
+      throw new ParameterException(spec.commandLine(), "--solve-only solves the graph's whole range; drop --frames");
+    }
+    RunCache cache = new RunCache(cacheDir != null ? cacheDir : SequenceCache.defaultRoot(System.getenv()));
+    // the graph's nodes keep their shot solves in this run's cache
+    NodeRegistry nodes = Guice.createInjector(new NodesModule(cache)).getInstance(NodeRegistry.class);
     GraphFile.Checked graph = GraphFile.load(graphFile, nodes);
     Path base = graphFile.toAbsolutePath().getParent();
     graph = relativeTo(graph, base);
@@ -71,7 +85,10 @@ final class RunCommand implements Callable<Integer> {
 
     GraphRun.Plan plan = GraphRun.plan(graph, graphFile.toString());
     int[] todo = frames == null ? new int[] {plan.first(), plan.last()} : range(frames, plan.first(), plan.last());
-    GraphRun.Result result = GraphRun.render(plan, todo[0], todo[1], err);
+    GraphRun.Result result = GraphRun.render(plan, todo[0], todo[1], !solveOnly, err);
+    RunCache.Counts counts = cache.counts();
+    err.printf(Locale.ROOT, "run: sequence cache %s: %d hits, %d misses%s%n", cache.root(), counts.hits(),
+        counts.misses(), result.solved() ? " (a shot was solved here)" : "");
     List<String> notices = result.notices();
     List<double[]> timings = result.timings();
     ImageSequence out = plan.output();
@@ -83,6 +100,10 @@ final class RunCommand implements Callable<Integer> {
       j.append("  \"outputNode\": ").append(Json.quote(graph.output().name())).append(",\n");
       j.append("  \"output\": ").append(Json.quote(out.pattern())).append(",\n");
       j.append(String.format(Locale.ROOT, "  \"range\": {\"first\": %d, \"last\": %d},%n", first, last));
+      j.append("  \"solveOnly\": ").append(solveOnly).append(",\n");
+      j.append("  \"cache\": {\"root\": ").append(Json.quote(cache.root().toString()))
+          .append(String.format(Locale.ROOT, ", \"hits\": %d, \"misses\": %d, \"solvedHere\": %b},%n",
+              counts.hits(), counts.misses(), result.solved()));
       j.append("  \"frames\": [\n");
       for (int i = 0; i < timings.size(); i++) {
         j.append(String.format(Locale.ROOT, "    {\"number\": %d, \"seconds\": %.6f}%s%n", (int) timings.get(i)[0],
@@ -97,8 +118,13 @@ final class RunCommand implements Callable<Integer> {
       String json = j.toString();
       PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
     }
-    spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s%n",
-        todo[0], todo[1], graph.output().name(), out, total);
+    if (solveOnly) {
+      spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: solved frames %d-%d of node '%s' into %s in %.2f s "
+          + "(no frames written)%n", todo[0], todo[1], graph.output().name(), cache.root(), total);
+    } else {
+      spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s%n",
+          todo[0], todo[1], graph.output().name(), out, total);
+    }
     return Main.EXIT_OK;
   }
 
@@ -117,7 +143,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The graph with relative file patterns (inputs and output) made relative to {@code base}. */
-  private static GraphFile.Checked relativeTo(GraphFile.Checked g, Path base) {
+  static GraphFile.Checked relativeTo(GraphFile.Checked g, Path base) {
     List<GraphFile.CheckedNode> nodes = new ArrayList<>();
     for (GraphFile.CheckedNode n : g.nodes()) {
       var inputs = new java.util.LinkedHashMap<String, GraphFile.InputRef>();
