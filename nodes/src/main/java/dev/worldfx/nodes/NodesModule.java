@@ -2,6 +2,7 @@ package dev.worldfx.nodes;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.generate.GenerateNode;
 import dev.worldfx.nodes.inpaint.InpaintNode;
@@ -14,5 +15,7 @@ public final class NodesModule extends AbstractModule {
     nodes.addBinding().to(InpaintNode.class);
     nodes.addBinding().to(ExtendShotNode.class);
     nodes.addBinding().to(GenerateNode.class);
+    // A module with the web panel replaces this with OptionalBinder.newOptionalBinder(...).setBinding().
+    OptionalBinder.newOptionalBinder(binder(), PanelLink.class).setDefault().to(PanelLink.NotAvailable.class);
   }
 }
