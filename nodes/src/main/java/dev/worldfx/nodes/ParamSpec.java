@@ -33,11 +33,7 @@ public sealed interface ParamSpec {
                   int displayMin, int displayMax) implements ParamSpec {
     public IntParam {
       checkText(name, label, hint, group);
-      if (!(min <= defaultValue && defaultValue <= max && min <= displayMin && displayMin < displayMax
-          && displayMax <= max)) {
-        throw new IllegalArgumentException(name + ": default " + defaultValue + " or display range [" + displayMin
-            + ", " + displayMax + "] is outside [" + min + ", " + max + "]");
-      }
+      checkRange(name, defaultValue, min, max, displayMin, displayMax);
     }
 
     /** The slider spans the whole range. */
@@ -68,11 +64,7 @@ public sealed interface ParamSpec {
                      double max, double displayMin, double displayMax) implements ParamSpec {
     public DoubleParam {
       checkText(name, label, hint, group);
-      if (!(min <= defaultValue && defaultValue <= max && min <= displayMin && displayMin < displayMax
-          && displayMax <= max)) {
-        throw new IllegalArgumentException(name + ": default " + defaultValue + " or display range [" + displayMin
-            + ", " + displayMax + "] is outside [" + min + ", " + max + "]");
-      }
+      checkRange(name, defaultValue, min, max, displayMin, displayMax);
     }
 
     /** The slider spans the whole range. */
@@ -172,6 +164,16 @@ public sealed interface ParamSpec {
 
     public Object parse(String text) {
       return text;
+    }
+  }
+
+  /** min <= default <= max and min <= displayMin < displayMax <= max (ints are exact as doubles); NaN fails. */
+  private static void checkRange(String name, double defaultValue, double min, double max, double displayMin,
+                                 double displayMax) {
+    if (!(min <= defaultValue && defaultValue <= max && min <= displayMin && displayMin < displayMax
+        && displayMax <= max)) {
+      throw new IllegalArgumentException(name + ": default " + defaultValue + " or display range [" + displayMin
+          + ", " + displayMax + "] is outside [" + min + ", " + max + "]");
     }
   }
 

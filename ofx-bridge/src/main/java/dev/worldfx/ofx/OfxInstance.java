@@ -21,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * One effect instance in a host: its context, parameter handles, render entry and status.
  *
  * <p>Status: the OFX specification allows paramSetValue only in instance-changed (and interact)
- * actions; hosts refuse it during renders or crash. So renders only record the node's status
+ * actions; hosts may ignore or refuse it during renders. So renders only record the node's status
  * in {@link #status}, and the next instance-changed (any edit, a clip connected, the Refresh
  * status or Open web panel button) writes what changed into the read-only status parameters.
  * Those are declared evaluate-on-change 0 and not persistent, so the write neither re-renders
