@@ -315,11 +315,51 @@ static void status_check(Bundle *b, PluginKind kind, double t1, double t2) {
   check_report(name, ok, why);
 }
 
+/* A host without Group, Page and PushButton types still gets every parameter, with no parent
+ * naming a group that does not exist. Describes again afterwards with the types back. */
+static void no_layout_types_check(Bundle *b) {
+  const char *name = "pages/host-without-groups-pages-buttons";
+  if (!check_wanted(name)) return;
+  char why[1024] = "";
+  bool ok = true;
+  th_refuse_layout_params = true;
+  for (int k = 0; k < PLUGIN_KINDS && ok; k++) {
+    HostPlugin *hp = bundle_plugin(b, (PluginKind)k);
+    ContextKind c = first_context((PluginKind)k);
+    OfxStatus st = hp ? plugin_describe_in_context(hp, c) : kOfxStatErrBadHandle;
+    if (st != kOfxStatOK) {
+      snprintf(why, sizeof why, "%s: DescribeInContext returned %s", plugin_short[k], status_name(st));
+      ok = false;
+      break;
+    }
+    OfxParamSetHandle set = hp->ctx_desc[c]->params;
+    for (const Placement *pl = contract_places[k]; pl->param && ok; pl++) {
+      OfxParamHandle p = paramset_find(set, pl->param);
+      bool button = !strcmp(pl->param, "refreshStatus") || !strcmp(pl->param, "openWebPanel");
+      const char *parent = p ? string_prop(p, kOfxParamPropParent) : NULL;
+      if (button ? p != NULL : p == NULL) {
+        snprintf(why, sizeof why, "%s: %s is %s", plugin_short[k], pl->param, button ? "defined" : "missing");
+        ok = false;
+      } else if (p && parent && *parent) {
+        snprintf(why, sizeof why, "%s: %s names parent %s, which the host refused", plugin_short[k], pl->param, parent);
+        ok = false;
+      }
+    }
+  }
+  th_refuse_layout_params = false;
+  for (int k = 0; k < PLUGIN_KINDS; k++) {
+    HostPlugin *hp = bundle_plugin(b, (PluginKind)k);
+    if (hp) plugin_describe_in_context(hp, first_context((PluginKind)k));
+  }
+  check_report(name, ok, why);
+}
+
 void run_pages_checks(Bundle *b) {
   describe_pages_checks(b);
   web_panel_button_checks(b);
   status_check(b, PLUGIN_INPAINT, 4, 5);
   status_check(b, PLUGIN_EXTEND, 11, 12);
+  no_layout_types_check(b);
   /* Over every render this run made so far: not one parameter write inside a Render action. */
   const char *name = "pages/no-param-writes-during-renders";
   if (check_wanted(name)) {

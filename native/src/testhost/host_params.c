@@ -225,11 +225,16 @@ static bool param_ok(OfxParamHandle p) { return p && p->magic == PARAM_MAGIC; }
 
 /* ---- the suite */
 
+bool th_refuse_layout_params;
+
 static OfxStatus param_define(OfxParamSetHandle s, const char *type, const char *name,
                               OfxPropertySetHandle *props) {
   if (!set_ok(s)) return kOfxStatErrBadHandle;
   if (!type || !name) return kOfxStatErrValue;
   if (!type_known(type)) return kOfxStatErrUnknown;
+  if (th_refuse_layout_params && (!strcmp(type, kOfxParamTypeGroup) || !strcmp(type, kOfxParamTypePage) ||
+                                  !strcmp(type, kOfxParamTypePushButton)))
+    return kOfxStatErrUnsupported;
   pthread_mutex_lock(&s->lock);
   OfxStatus st = kOfxStatOK;
   for (int i = 0; i < s->count; i++)

@@ -93,6 +93,8 @@ OfxParamHandle paramset_find(OfxParamSetHandle set, const char *name);
 extern atomic_int th_renders_in_flight;
 extern __thread bool th_host_writing;
 int param_plugin_sets(void);
+/* Set: paramDefine refuses Group, Page and PushButton, as a host without them would. */
+extern bool th_refuse_layout_params;
 int param_plugin_sets_in_render(void);
 const char *param_name(OfxParamHandle p);
 const char *param_type(OfxParamHandle p);

@@ -8,9 +8,11 @@ import dev.worldfx.nodes.StatusField;
 import dev.worldfx.ofx.raw.Ofx;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Declares a node's parameters to the host from its {@link NodeDescriptor}: the same names,
@@ -41,34 +43,46 @@ final class OfxParamDeclaration {
       }
     }
     // Groups first: hosts look a child's parent up when the child is defined.
+    Set<ParamGroup> defined = EnumSet.noneOf(ParamGroup.class);
     for (ParamGroup g : children.keySet()) {
-      PropertySet q = params.define(paramSet, Ofx.PARAM_TYPE_GROUP, g.scriptName());
-      describe(q, g.scriptName(), g.label(), g.hint());
-      q.trySetInt(Ofx.PARAM_PROP_GROUP_OPEN, g.open() ? 1 : 0);
+      PropertySet q = params.tryDefine(paramSet, Ofx.PARAM_TYPE_GROUP, g.scriptName());
+      if (q != null) {
+        describe(q, g.scriptName(), g.label(), g.hint());
+        q.trySetInt(Ofx.PARAM_PROP_GROUP_OPEN, g.open() ? 1 : 0);
+        defined.add(g);
+      }
     }
     for (ParamSpec spec : d.params()) {
-      define(params, paramSet, spec, context).setString(Ofx.PARAM_PROP_PARENT, 0, spec.group().scriptName());
+      PropertySet p = define(params, paramSet, spec, context);
+      if (defined.contains(spec.group())) {
+        p.setString(Ofx.PARAM_PROP_PARENT, 0, spec.group().scriptName());
+      }
     }
+    boolean statusGroup = defined.contains(ParamGroup.STATUS);
     for (StatusField f : d.status()) {
-      defineStatus(params, paramSet, f);
+      defineStatus(params, paramSet, f, statusGroup);
     }
+    Set<String> refused = new java.util.HashSet<>();
     if (!d.status().isEmpty()) {
-      button(params, paramSet, REFRESH_STATUS, "Refresh status",
-          "Shows what the node did in its last render (hosts do not let a plugin change its parameters while it renders).");
+      button(params, paramSet, refused, REFRESH_STATUS, "Refresh status",
+          "Shows what the node did in its last render (hosts do not let a plugin change its parameters while it "
+              + "renders).", statusGroup);
     }
-    button(params, paramSet, OPEN_WEB_PANEL, "Open web panel",
+    button(params, paramSet, refused, OPEN_WEB_PANEL, "Open web panel",
         "Opens WorldFX's local web panel in your browser: running and finished solves, previews, training and "
-            + "back-test plots. It listens on this computer only.");
+            + "back-test plots. It listens on this computer only.", statusGroup);
     for (ParamGroup.Page page : ParamGroup.Page.values()) {
       List<String> onPage = new ArrayList<>();
       children.forEach((g, names) -> {
         if (g.page() == page) {
-          onPage.add(g.scriptName());
-          onPage.addAll(names);
+          if (defined.contains(g)) {
+            onPage.add(g.scriptName());
+          }
+          names.stream().filter(n -> !refused.contains(n)).forEach(onPage::add);
         }
       });
-      if (!onPage.isEmpty()) {
-        PropertySet q = params.define(paramSet, Ofx.PARAM_TYPE_PAGE, page.scriptName());
+      PropertySet q = onPage.isEmpty() ? null : params.tryDefine(paramSet, Ofx.PARAM_TYPE_PAGE, page.scriptName());
+      if (q != null) {
         q.setString(Ofx.PROP_LABEL, 0, page.label());
         q.setStrings(Ofx.PARAM_PROP_PAGE_CHILD, onPage);
       }
@@ -123,7 +137,7 @@ final class OfxParamDeclaration {
    * A status line: text the artist cannot edit (label mode, and disabled for hosts that show
    * label strings as fields), not saved with the project, and never a reason to re-render.
    */
-  private static void defineStatus(ParamSuite params, MemorySegment paramSet, StatusField f) {
+  private static void defineStatus(ParamSuite params, MemorySegment paramSet, StatusField f, boolean inGroup) {
     PropertySet q = params.define(paramSet, Ofx.PARAM_TYPE_STRING, f.scriptName());
     describe(q, f.scriptName(), f.label(), f.hint());
     q.setString(Ofx.PARAM_PROP_DEFAULT, 0, f.initial());
@@ -133,15 +147,24 @@ final class OfxParamDeclaration {
     q.setInt(Ofx.PARAM_PROP_EVALUATE_ON_CHANGE, 0, 0);
     q.setInt(Ofx.PARAM_PROP_PERSISTANT, 0, 0);
     q.trySetInt(Ofx.PARAM_PROP_CAN_UNDO, 0);
-    q.setString(Ofx.PARAM_PROP_PARENT, 0, ParamGroup.STATUS.scriptName());
+    if (inGroup) {
+      q.setString(Ofx.PARAM_PROP_PARENT, 0, ParamGroup.STATUS.scriptName());
+    }
   }
 
-  /** A push button: pressing it sends instance-changed and never re-renders. */
-  private static void button(ParamSuite params, MemorySegment paramSet, String name, String label, String hint) {
-    PropertySet q = params.define(paramSet, Ofx.PARAM_TYPE_PUSH_BUTTON, name);
+  /** A push button: pressing it sends instance-changed and never re-renders. Left out where the host has none. */
+  private static void button(ParamSuite params, MemorySegment paramSet, Set<String> refused, String name, String label,
+                             String hint, boolean inGroup) {
+    PropertySet q = params.tryDefine(paramSet, Ofx.PARAM_TYPE_PUSH_BUTTON, name);
+    if (q == null) {
+      refused.add(name);
+      return;
+    }
     describe(q, name, label, hint);
     q.setInt(Ofx.PARAM_PROP_EVALUATE_ON_CHANGE, 0, 0);
-    q.setString(Ofx.PARAM_PROP_PARENT, 0, ParamGroup.STATUS.scriptName());
+    if (inGroup) {
+      q.setString(Ofx.PARAM_PROP_PARENT, 0, ParamGroup.STATUS.scriptName());
+    }
   }
 
   private static void describe(PropertySet p, String name, String label, String hint) {

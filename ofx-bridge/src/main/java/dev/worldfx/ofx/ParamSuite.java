@@ -1,6 +1,7 @@
 package dev.worldfx.ofx;
 
 import dev.worldfx.ofx.raw.Native;
+import dev.worldfx.ofx.raw.Ofx;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -25,6 +26,21 @@ final class ParamSuite {
     MemorySegment out = Scratch.get();
     OfxStatusException.check(Native.iPPPP(paramDefine, paramSet, Native.name(type), Native.name(name), out),
         "paramDefine " + name);
+    return new PropertySet(out.get(ValueLayout.ADDRESS, 0), props);
+  }
+
+  /**
+   * For the layout types (Group, Page, PushButton): null where the host refuses the type, so a
+   * host without them still gets the parameters, ungrouped.
+   */
+  PropertySet tryDefine(MemorySegment paramSet, String type, String name) {
+    MemorySegment out = Scratch.get();
+    int st = Native.iPPPP(paramDefine, paramSet, Native.name(type), Native.name(name), out);
+    if (st != Ofx.STAT_OK) {
+      BridgeLog.info("the host refused parameter " + name + " of type " + type + " ("
+          + OfxStatusException.statusName(st) + "); the parameters are shown without it");
+      return null;
+    }
     return new PropertySet(out.get(ValueLayout.ADDRESS, 0), props);
   }
 
