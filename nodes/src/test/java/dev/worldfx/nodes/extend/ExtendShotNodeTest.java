@@ -154,7 +154,7 @@ class ExtendShotNodeTest {
 
   @Test
   void statusSaysSolvingThenSolvedTheSafeLengthAndWhetherTheCacheAnswered() {
-    int w = 32, h = 24, n = 10;
+    int w = 20, h = 14, n = 6; // small: the test is about the status, the prediction is tested above
     Scene scene = Scene.pan(w, h, n, 1.2, 0.3);
     RectI b = new RectI(0, 0, w, h);
     List<FrameView> src = new ArrayList<>();
@@ -164,7 +164,7 @@ class ExtendShotNodeTest {
       src.add(f);
     }
     InMemoryShot shot = new InMemoryShot(0).with(ClipSpec.SOURCE, src);
-    Map<String, String> params = Map.of("framesToAdd", "3", "backtestFrames", "2");
+    Map<String, String> params = Map.of("framesToAdd", "2", "backtestFrames", "2");
     StatusRecorder first = statusRender(shot, n, b, params, () -> false);
     List<String> solve = first.solveHistory();
     assertEquals("solving 0%", solve.getFirst(), solve.toString());
@@ -173,7 +173,7 @@ class ExtendShotNodeTest {
     assertEquals("no", first.latest(StatusField.CACHE_HIT));
     assertEquals("cpu", first.latest(StatusField.BACKEND));
     String safe = first.latest(StatusField.SAFE_LENGTH);
-    assertTrue(safe != null && safe.matches("[0-2] frame\\(s\\)( \\(fewer than the 3 being added\\))?"), safe);
+    assertTrue(safe != null && safe.matches("[0-2] frame\\(s\\)( \\(fewer than the 2 being added\\))?"), safe);
 
     StatusRecorder second = statusRender(shot, n + 1, b, params, () -> false);
     assertEquals("yes", second.latest(StatusField.CACHE_HIT));
@@ -185,7 +185,7 @@ class ExtendShotNodeTest {
 
     // A stopped solve (another seed, so not in the cache) says so; statusRender checks the text.
     assertThrows(RenderAbortedException.class,
-        () -> statusRender(shot, n, b, Map.of("framesToAdd", "3", "seed", "9"), () -> true));
+        () -> statusRender(shot, n, b, Map.of("framesToAdd", "2", "seed", "9"), () -> true));
   }
 
   @Test
