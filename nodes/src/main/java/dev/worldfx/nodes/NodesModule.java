@@ -2,6 +2,7 @@ package dev.worldfx.nodes;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.multibindings.Multibinder;
+import com.google.inject.multibindings.OptionalBinder;
 import dev.worldfx.nodes.cache.DefaultCache;
 import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.extend.ExtendShotNode;
@@ -29,5 +30,7 @@ public final class NodesModule extends AbstractModule {
     nodes.addBinding().toInstance(new InpaintNode(cache));
     nodes.addBinding().toInstance(new ExtendShotNode(cache)); // nodes are stateless: one each is enough
     nodes.addBinding().to(GenerateNode.class);
+    // A module with the web panel replaces this with OptionalBinder.newOptionalBinder(...).setBinding().
+    OptionalBinder.newOptionalBinder(binder(), PanelLink.class).setDefault().to(PanelLink.NotAvailable.class);
   }
 }
