@@ -112,7 +112,7 @@ public final class Main {
       }
     };
     Injector injector = Guice.createInjector(Modules.override(new NodesModule(), session).with(overrides));
-    CommandLine cl = new CommandLine(injector.getInstance(Main.class), new GuiceFactory(injector));
+    CommandLine cl = commandLine(injector);
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionStrategy(parsed -> execute(parsed, injector));
@@ -121,6 +121,11 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Every command, its dependencies from {@code injector}. */
+  static CommandLine commandLine(Injector injector) {
+    return new CommandLine(injector.getInstance(Main.class), new GuiceFactory(injector));
   }
 
   private static int execute(ParseResult parsed, Injector injector) {

@@ -100,8 +100,11 @@ class CliErrorsTest {
     assertError(extend(p("IN/%04d.png"), blockedOutput()), Main.EXIT_OUTPUT, "is not writable");
     assertFalse(Files.exists(tmp.resolve("OUT")));
 
+    // Two frames: too short for the appearance network, so the model fits in a second.
+    TestShot.write(tmp.resolve("short"), 1, 2, W, H);
     CliRun full = CliRun.with(b -> b.bind(OutputFiles.class).toInstance(new DiskFull(0)), "extend", "--input",
-        p("IN/%04d.png"), "--output", p("OUT/%04d.png"), "--frames", "2", "--direction", "forward", "--backtest", "0");
+        p("short/IN/%04d.png"), "--output", p("OUT/%04d.png"), "--frames", "2", "--direction", "forward",
+        "--backtest", "0");
     assertError(full, Main.EXIT_OUTPUT, "No space left on device");
     assertEquals(List.of(), TestShot.wholePngs(tmp.resolve("OUT")), "no partial frame");
   }
