@@ -33,6 +33,7 @@ final class Progress {
   DoubleConsumer solve(String what) {
     return new DoubleConsumer() {
       private long start = -1;
+      private double startFraction;
       private long drawn;
       private int shownTenth = -1;
       private int shownPercent = -1;
@@ -41,12 +42,13 @@ final class Progress {
       @Override
       public synchronized void accept(double fraction) {
         long now = System.nanoTime();
+        double f = Math.clamp(fraction, 0, 1);
         if (start < 0) {
           start = now;
+          startFraction = f; // a solver's first report may already be past its quick first step
         }
-        double f = Math.clamp(fraction, 0, 1);
         double elapsed = (now - start) / 1e9;
-        double eta = f > 0.01 ? elapsed * (1 - f) / f : Double.NaN;
+        double eta = f - startFraction > 0.02 ? elapsed * (1 - f) / (f - startFraction) : Double.NaN;
         int percent = (int) Math.floor(f * 100);
         switch (console.progressStyle()) {
           case BAR -> {
