@@ -24,7 +24,7 @@ final class TestShot {
         FrameView matte = FrameView.allocate(arena, new RectI(0, 0, w, h), PixelDepth.BYTE, Components.RGBA);
         for (int y = 0; y < h; y++) {
           for (int x = 0; x < w; x++) {
-            boolean square = x >= w / 5 + 2 * t && x < w / 5 + 2 * t + w / 6 && y >= h / 3 && y < h / 3 + h / 4;
+            boolean square = x >= w / 5 + 3 * t && x < w / 5 + 3 * t + w / 6 && y >= 3 * h / 8 && y < 3 * h / 8 + h / 4;
             for (int c = 0; c < 3; c++) {
               double v = 0.5 + 0.3 * Math.sin((x + t) * 0.7 + c) * Math.cos(y * 0.5);
               src.store(x, y, c, square ? 1f : (float) v);
