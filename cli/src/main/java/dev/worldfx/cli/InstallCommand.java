@@ -24,17 +24,20 @@ final class InstallCommand implements Callable<Integer> {
 
   private final Console console;
   private final Report report;
+  private final OutputFiles outputs;
 
   @Inject
-  InstallCommand(Console console, Report report) {
+  InstallCommand(Console console, Report report, OutputFiles outputs) {
     this.console = console;
     this.report = report;
+    this.outputs = outputs;
   }
 
   @Override
   public Integer call() throws Exception {
     Path source = Path.of(System.getProperty("worldfx.bundle", "installers/target/WorldFX.ofx.bundle"));
     Path dir = folder.resolve();
+    outputs.requireWritableFolder(dir, "OFX plugin");
     Path installed = BundleInstaller.install(source, dir);
     var out = console.text();
     report.put("installed", installed.toString()).put("version", BundleInstaller.marker(installed).getProperty("version"))

@@ -147,6 +147,8 @@ class CliErrorsTest {
     assertError(full, Main.EXIT_OUTPUT, "No space left on device");
     assertEquals(3, TestShot.wholePngs(tmp.resolve("DEMO")).size());
 
+    assertError(CliRun.of("install", "--path", p("BLOCK/ofx")), Main.EXIT_OUTPUT, "OFX plugin folder " + p("BLOCK/ofx")
+        + " is not writable");
     assertError(CliRun.of("bench", "nosuch"), Main.EXIT_INPUT, "unknown benchmark 'nosuch'");
     assertError(CliRun.of("cache", "--root", p("C"), "prune", "--max-bytes", "lots"), Main.EXIT_INPUT, "not a size");
     assertError(CliRun.of("cache", "--root", p("BLOCK/C"), "ls"), Main.EXIT_INPUT, "BLOCK");
