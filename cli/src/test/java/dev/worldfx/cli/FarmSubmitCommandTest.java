@@ -41,7 +41,7 @@ class FarmSubmitCommandTest {
   Path tmp;
 
   private void writeShot() throws IOException {
-    MovingSquareShot.write(tmp, "plates/shot.%04d.png", "mattes/logo.%04d.png", W, H, FIRST, LAST);
+    TestShot.write(tmp, "plates/shot.%04d.png", "mattes/logo.%04d.png", W, H, FIRST, LAST);
   }
 
   /** The README example's style, writing to {@code out}. */

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.Arena;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -30,7 +27,7 @@ class RunCommandTest {
   }
 
   private void writeShot() throws IOException {
-    MovingSquareShot.write(tmp, "IN/%04d.png", "MATTE/%04d.png", W, H, FIRST, LAST);
+    TestShot.write(tmp, FIRST, LAST, W, H);
   }
 
   private Path graph(String name, String text) throws IOException {
