@@ -60,17 +60,37 @@ final class ImageFiles {
 
   /**
    * Writes {@code frame} to {@code file} all or nothing (temp file + rename), in the format of
-   * its extension, like {@code input}; returns the bits per channel written.
+   * its extension, like {@code input}; returns the bits per channel written. Commands write
+   * through {@link OutputFiles} with {@link #encode} instead.
    */
   static int write(FrameView frame, Path file, Header input) throws IOException {
+    PngWriter.replaceAtomically(file, tmp -> encode(frame, file, tmp, input));
+    return bits(frame, file, input);
+  }
+
+  /**
+   * Encodes {@code frame} straight into {@code tmp} in the format of {@code file}'s extension
+   * (the temp file's own name says nothing), like {@code input}: the body of an
+   * {@link OutputFiles#replace}, which renames {@code tmp} over {@code file}.
+   */
+  static void encode(FrameView frame, Path file, Path tmp, Header input) throws IOException {
     if (isExr(file)) {
-      ExrPixelType type = input.exrType() == ExrPixelType.HALF ? ExrPixelType.HALF : ExrPixelType.FLOAT;
-      PngWriter.replaceAtomically(file, tmp -> ExrWriter.write(frame, tmp, type, input.alpha()));
-      return type.bits();
+      ExrWriter.write(frame, tmp, exrType(input), input.alpha());
+    } else {
+      PngWriter.encode(frame, tmp, bits(frame, file, input), input.alpha());
     }
-    int bits = frame.depth() == PixelDepth.BYTE ? 8 : 16;
-    PngWriter.write(frame, file, bits, input.alpha());
-    return bits;
+  }
+
+  /** The bits per channel {@link #encode} writes for {@code frame} to {@code file}. */
+  static int bits(FrameView frame, Path file, Header input) {
+    if (isExr(file)) {
+      return exrType(input).bits();
+    }
+    return frame.depth() == PixelDepth.BYTE ? 8 : 16;
+  }
+
+  private static ExrPixelType exrType(Header input) {
+    return input.exrType() == ExrPixelType.HALF ? ExrPixelType.HALF : ExrPixelType.FLOAT;
   }
 
   private static void requireFile(Path file) throws NoSuchFileException {

@@ -151,8 +151,14 @@ class ExrSequenceTest {
         output_node: "clean"
         output_pattern: "GRAPH/shot.%04d.exr"
         """);
-    CliRun run = CliRun.of("run", graph.toString());
+    // a farm's solve job reads the EXR shot and writes no frames; the render after it only reads the cache
+    String cache = tmp.resolve("cache").toString();
+    CliRun solveOnly = CliRun.of("run", graph.toString(), "--solve-only", "--cache", cache);
+    assertEquals(0, solveOnly.exit(), solveOnly.err());
+    assertFalse(Files.exists(tmp.resolve("GRAPH")), "--solve-only writes no frames");
+    CliRun run = CliRun.of("run", graph.toString(), "--cache", cache);
     assertEquals(0, run.exit(), run.err());
+    assertTrue(run.err().contains(" hits, 0 misses"), run.err());
     try (Arena arena = Arena.ofConfined()) {
       for (int n : numbers) {
         assertArrayEquals(bits(ExrReader.read(arena, tmp.resolve(String.format("CLI/%04d.exr", n)))),
@@ -222,9 +228,28 @@ class ExrSequenceTest {
         tmp.resolve("MATTE/%04d.exr").toString(), "--output", tmp.resolve("OUT/%04d.exr").toString());
     assertEquals(3, run.exit(), run.err());
     assertTrue(run.err().contains(bad.toString()), run.err());
-    assertTrue(run.err().startsWith("worldfx: " + bad + ": reading the chunk table for scanline "), run.err());
+    assertTrue(run.err().startsWith("worldfx: error: " + bad + ": reading the chunk table for scanline "), run.err());
     assertTrue(run.err().contains("(EXR_ERR_"), "the library's reason: " + run.err());
     assertFalse(run.err().contains("\tat "), "no stack trace: " + run.err());
+  }
+
+  /** A disk that fills up on the second frame: exit 6, one line, the first frame whole, no partial or temp file. */
+  @Test
+  void aFullDiskLeavesTheFramesBeforeItWholeAndNoPartialExr() throws IOException {
+    List<Integer> numbers = List.of(1, 2, 3);
+    writeShot(numbers, ExrPixelType.HALF);
+    Path out = tmp.resolve("OUT");
+    CliRun full = CliRun.with(b -> b.bind(OutputFiles.class).toInstance(new DiskFull(1)), "inpaint", "--input",
+        tmp.resolve("IN/%04d.exr").toString(), "--matte", tmp.resolve("MATTE/%04d.exr").toString(), "--output",
+        out.resolve("%04d.exr").toString());
+    assertEquals(Main.EXIT_OUTPUT, full.exit(), full.err());
+    List<String> errors = full.err().lines().filter(l -> l.startsWith("worldfx:")).toList();
+    assertEquals(List.of("worldfx: error: cannot write " + out.resolve("0002.exr") + ": No space left on device"),
+        errors, full.err());
+    try (var files = Files.list(out)) {
+      assertEquals(List.of("0001.exr"), files.map(f -> f.getFileName().toString()).sorted().toList());
+    }
+    assertKeptOutsideTheHole(List.of(1), "OUT/%04d.exr", ExrPixelType.HALF);
   }
 
   @Test
@@ -259,7 +284,7 @@ class ExrSequenceTest {
     assertEquals(3, p.exitValue(), out);
     List<String> lines = out.lines().filter(l -> !l.startsWith("WARNING")).toList();
     assertEquals(1, lines.size(), out);
-    assertTrue(lines.getFirst().startsWith("worldfx: WORLDFX_OPENEXR_LIB=" + notALibrary + " is not a usable OpenEXR"),
+    assertTrue(lines.getFirst().startsWith("worldfx: error: WORLDFX_OPENEXR_LIB=" + notALibrary + " is not a usable OpenEXR"),
         out);
     assertTrue(lines.getFirst().contains("apt install libopenexr-dev"), out);
     assertFalse(Files.exists(tmp.resolve("OUT")));
