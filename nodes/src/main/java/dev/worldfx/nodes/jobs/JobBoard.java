@@ -115,7 +115,7 @@ public final class JobBoard {
   }
 
   /** The compute backend solves run on; the nodes' kernels are CPU (Vector API) so far. */
-  static String backend() {
+  public static String backend() {
     return "CPU (Java Vector API, " + Runtime.getRuntime().availableProcessors() + " threads)";
   }
 
