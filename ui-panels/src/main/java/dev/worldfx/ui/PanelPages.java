@@ -53,6 +53,7 @@ final class PanelPages {
         + "<meta name=\"referrer\" content=\"no-referrer\">\n"
         + "<meta name=\"worldfx-token\" content=\"" + token + "\">\n"
         + "<title>" + esc(title) + "</title>\n"
+        + "<link rel=\"icon\" href=\"/static/favicon.svg?t=" + token + "\">\n"
         + "<link rel=\"stylesheet\" href=\"/static/vendor/uPlot.min.css?t=" + token + "\">\n"
         + "<link rel=\"stylesheet\" href=\"/static/panel.css?t=" + token + "\">\n"
         + "</head><body data-page=\"" + page + "\" data-job=\"" + esc(jobId) + "\">\n";

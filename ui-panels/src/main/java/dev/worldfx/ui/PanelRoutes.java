@@ -37,6 +37,7 @@ final class PanelRoutes implements HttpHandler {
   private static final Map<String, String> STATIC = Map.of(
       "/static/panel.js", "text/javascript; charset=utf-8",
       "/static/panel.css", "text/css; charset=utf-8",
+      "/static/favicon.svg", "image/svg+xml",
       "/static/vendor/uPlot.iife.min.js", "text/javascript; charset=utf-8",
       "/static/vendor/uPlot.min.css", "text/css; charset=utf-8");
   private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
