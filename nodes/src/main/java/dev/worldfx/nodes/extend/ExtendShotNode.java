@@ -202,8 +202,10 @@ public final class ExtendShotNode implements Node {
           int edge = forward ? last : first;
           job.preview("source", edge, forward ? "last real frame" : "first real frame",
               Thumbnail.rgb(side.rgb(side.count() - 1)));
+          // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
+          double[] span = {0, backtest > 0 ? 0.4 : 0};
           ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed),
-              job.abortPoll(ctx::checkAbort), f -> progress.accept(0.5 * f), job::loss);
+              job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
           String summary = "ExtendShot back-test: off";
           ShotExtender.Backtest bt = null;
           if (backtest > 0 && clip.count() >= backtest + 2) {
@@ -222,12 +224,16 @@ public final class ExtendShotNode implements Node {
           ctx.notice(summary);
           job.message(summary);
           job.phase("fitting the shot model");
+          span[0] = span[1];
+          span[1] = 0.7;
           ShotExtender.Model model = extender.fit(side);
           model.useAppearance = bt != null && bt.appearanceHelps();
           ImagePlanes[] mine = new ImagePlanes[1];
           IOException[] failed = new IOException[1];
           int frames = Math.max(toAdd, horizon);
           job.phase("predicting " + frames + " frame(s)");
+          span[0] = 0.7;
+          span[1] = 1;
           extender.predict(model, frames, (h, frame) -> {
             try {
               store.put(key.apply(h), Map.of("horizon", Integer.toString(h)), PlanesRecord.encode(frame));
@@ -241,7 +247,6 @@ public final class ExtendShotNode implements Node {
             if (h == 1) {
               job.preview("result", forward ? last + 1 : first - 1, "first added frame", Thumbnail.rgb(frame));
             }
-            progress.accept(0.5 + 0.5 * h / frames);
           });
           if (failed[0] != null) {
             throw failed[0];

@@ -113,11 +113,20 @@ public final class Job {
     };
   }
 
-  /** Progress that goes to the host ({@code hostProgress}) and to the board. */
+  /**
+   * Progress that goes to the host ({@code hostProgress}) and to the board, never backwards: a
+   * solve whose parts each count from 0 shows the furthest point reached so far.
+   */
   public DoubleConsumer progressTo(DoubleConsumer hostProgress) {
+    double[] furthest = {0};
     return f -> {
-      hostProgress.accept(f);
-      progress(f);
+      double shown;
+      synchronized (furthest) {
+        furthest[0] = Math.max(furthest[0], f);
+        shown = furthest[0];
+      }
+      hostProgress.accept(shown);
+      progress(shown);
     };
   }
 
@@ -153,7 +162,7 @@ public final class Job {
     synchronized (this) {
       record.setState(state.name()).setEndedUnixMillis(System.currentTimeMillis());
       if (state == JobState.DONE) {
-        record.setProgress(1);
+        record.setProgress(1).setPhase("finished");
       }
       if (message != null) {
         record.addMessages(message);

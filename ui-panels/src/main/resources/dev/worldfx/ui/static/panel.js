@@ -28,19 +28,34 @@
       + mib(s.heapMaxBytes) + "; process memory " + mib(s.residentBytes) + " (peak " + mib(s.peakResidentBytes) + ").";
   }
 
+  // Rows are updated in place (keyed by job id), so a link is never replaced under the pointer.
   function renderList(data) {
     const body = document.querySelector("#jobs tbody");
-    body.replaceChildren();
+    const rows = new Map([...body.querySelectorAll("tr.job-row")].map((r) => [r.dataset.id, r]));
     for (const job of data.jobs) {
-      const tr = el("tr", { "class": "job-row", "data-id": job.id, "data-state": job.state, "data-progress": job.progress });
-      const link = el("a", { href: withToken("/job/" + job.id) }, kind(job.node));
-      const tdNode = el("td"); tdNode.append(link);
-      const bar = el("progress", { max: "1", value: String(job.progress) });
-      const tdBar = el("td"); tdBar.append(bar, " " + Math.round(job.progress * 100) + " %");
-      tr.append(tdNode, el("td", {}, job.shot), el("td", { "class": "state " + job.state }, job.state), tdBar,
-        el("td", { "class": "phase" }, job.phase), el("td", {}, time(job.startedMillis)), el("td", {}, duration(job)));
-      body.append(tr);
+      let tr = rows.get(job.id);
+      if (!tr) {
+        tr = el("tr", { "class": "job-row", "data-id": job.id });
+        const tdNode = el("td");
+        tdNode.append(el("a", { href: withToken("/job/" + job.id) }, kind(job.node)));
+        const tdBar = el("td");
+        tdBar.append(el("progress", { max: "1", value: "0" }), el("span"));
+        tr.append(tdNode, el("td", {}, job.shot), el("td"), tdBar, el("td", { "class": "phase" }),
+          el("td", {}, time(job.startedMillis)), el("td"));
+      }
+      rows.delete(job.id);
+      tr.dataset.state = job.state;
+      tr.dataset.progress = String(job.progress);
+      const cells = tr.children;
+      cells[2].textContent = job.state;
+      cells[2].className = "state " + job.state;
+      cells[3].querySelector("progress").value = job.progress;
+      cells[3].querySelector("span").textContent = " " + Math.round(job.progress * 100) + " %";
+      cells[4].textContent = job.phase;
+      cells[6].textContent = duration(job);
+      body.append(tr); // newest first, as the server orders them
     }
+    for (const gone of rows.values()) gone.remove();
     document.getElementById("empty").hidden = data.jobs.length > 0;
     renderSystem(data.system);
   }
