@@ -23,6 +23,8 @@ import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,60 +34,65 @@ class SolveJobsTest {
   Path root;
 
   private static final Map<String, String> PARAMS = Map.of("matteSource", "Mask clip", "temporalRadius", "2");
+  private JobBoard board;
+  private InpaintNode node;
+  private final Arena arena = Arena.ofShared();
+  private SampleShot sample;
+
+  @BeforeEach
+  void open() throws Exception {
+    board = JobBoard.open(root);
+    SequenceCache cache = SequenceCache.open(root, 1L << 30);
+    node = new InpaintNode(() -> cache, () -> board);
+    sample = new SampleShot(arena, 40, 24, 4);
+  }
+
+  @AfterEach
+  void close() {
+    arena.close();
+  }
 
   @Test
   void anInpaintSolveReportsItsProgressPreviewsAndCacheEntries() throws Exception {
-    JobBoard board = JobBoard.open(root);
-    SequenceCache cache = SequenceCache.open(root, 1L << 30);
-    InpaintNode node = new InpaintNode(() -> cache, () -> board);
-    try (Arena arena = Arena.ofShared()) {
-      SampleShot sample = new SampleShot(arena, 40, 24, 4);
-      render(node, sample, arena, () -> false);
-      List<JobRecord> jobs = JobBoard.open(root).jobs();
-      assertEquals(1, jobs.size());
-      JobRecord r = jobs.getFirst();
-      assertEquals("DONE", r.getState());
-      assertEquals(InpaintNode.ID, r.getNodeKind());
-      assertEquals("frames 0-3, 40x24", r.getShot());
-      assertEquals(1.0, r.getProgress());
-      assertEquals(List.of("source", "matte", "result"), r.getPreviewsList().stream().map(Preview::getKind).toList());
-      assertEquals(4, r.getCacheKeysCount(), "one cache entry per frame");
-      assertTrue(r.getMessages(0).contains("pixels removed"), r.getMessages(0));
-      assertEquals(4, board.clearCache(r.getId()));
-      render(node, sample, arena, () -> false);
-      assertEquals(2, JobBoard.open(root).jobs().size(), "a cleared shot is solved again");
-    }
+    render(() -> false);
+    List<JobRecord> jobs = JobBoard.open(root).jobs();
+    assertEquals(1, jobs.size());
+    JobRecord r = jobs.getFirst();
+    assertEquals("DONE", r.getState());
+    assertEquals(InpaintNode.ID, r.getNodeKind());
+    assertEquals("frames 0-3, 40x24", r.getShot());
+    assertEquals(1.0, r.getProgress());
+    assertEquals(List.of("source", "matte", "result"), r.getPreviewsList().stream().map(Preview::getKind).toList());
+    assertEquals(4, r.getCacheKeysCount(), "one cache entry per frame");
+    assertTrue(r.getMessages(0).contains("pixels removed"), r.getMessages(0));
+    assertEquals(4, board.clearCache(r.getId()));
+    render(() -> false);
+    assertEquals(2, JobBoard.open(root).jobs().size(), "a cleared shot is solved again");
   }
 
   @Test
   void aCancelFromThePanelStopsTheSolve() throws Exception {
-    JobBoard board = JobBoard.open(root);
-    SequenceCache cache = SequenceCache.open(root, 1L << 30);
-    InpaintNode node = new InpaintNode(() -> cache, () -> board);
-    try (Arena arena = Arena.ofShared()) {
-      SampleShot sample = new SampleShot(arena, 40, 24, 4);
-      // the "host" polls abort often; the first poll after the job exists asks the board to cancel it
-      boolean[] asked = {false};
-      assertThrows(RenderAbortedException.class, () -> render(node, sample, arena, () -> {
-        List<JobRecord> running = board.jobs();
-        if (!asked[0] && !running.isEmpty()) {
-          asked[0] = true;
-          try {
-            assertEquals(JobBoard.CancelResult.REQUESTED, board.cancel(running.getFirst().getId()));
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
+    // the "host" polls abort often; the first poll after the job exists asks the board to cancel it
+    boolean[] asked = {false};
+    assertThrows(RenderAbortedException.class, () -> render(() -> {
+      List<JobRecord> running = board.jobs();
+      if (!asked[0] && !running.isEmpty()) {
+        asked[0] = true;
+        try {
+          assertEquals(JobBoard.CancelResult.REQUESTED, board.cancel(running.getFirst().getId()));
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
         }
-        return false;
-      }));
-      JobRecord r = JobBoard.open(root).jobs().getFirst();
-      assertEquals("CANCELLED", r.getState());
-      assertTrue(r.getMessagesList().contains("cancelled from the web panel"), r.getMessagesList().toString());
-      assertEquals(0, r.getCacheKeysCount(), "stopped before any frame was stored");
-    }
+      }
+      return false;
+    }));
+    JobRecord r = JobBoard.open(root).jobs().getFirst();
+    assertEquals("CANCELLED", r.getState());
+    assertTrue(r.getMessagesList().contains("cancelled from the web panel"), r.getMessagesList().toString());
+    assertEquals(0, r.getCacheKeysCount(), "stopped before any frame was stored");
   }
 
-  private static void render(InpaintNode node, SampleShot sample, Arena arena, java.util.function.BooleanSupplier abort) {
+  private void render(java.util.function.BooleanSupplier abort) {
     RectI b = new RectI(0, 0, sample.width, sample.height);
     InMemoryShot shot = new InMemoryShot(0).with(ClipSpec.SOURCE, sample.frames).with(ClipSpec.MASK, sample.mattes);
     FrameView out = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA);
