@@ -1,5 +1,6 @@
 // Drives the web panel in headless Chromium while a real solve runs (started by PanelBrowserTest
-// once this script prints READY). Prints "RESULT <json>" with what it measured and exits 1 on any
+// once this script prints READY; slowed more until it prints WATCHING, so that a fast machine does not
+// finish the solve before the job's page is open). Prints "RESULT <json>" with what it measured and exits 1 on any
 // failed check. Screenshots go to the output folder.
 //   node panel-browser-test.mjs PANEL_URL OUTPUT_DIR     (WORLDFX_CHROMIUM: the browser to run)
 import { chromium } from "playwright-core";
@@ -37,6 +38,7 @@ try {
 
   await page.click(row + " a");
   await page.waitForFunction(() => document.body.dataset.page === "job" && document.body.dataset.state);
+  console.log("WATCHING"); // the test's solve stops dawdling now
 
   // Progress moves while the solve runs.
   const samples = [];

@@ -38,13 +38,17 @@ import org.junit.jupiter.api.io.TempDir;
  * The panel in a real browser (headless Chromium driven by playwright-core) during a real
  * ExtendShot solve in this JVM on a small synthetic shot: the job appears by itself, its progress
  * moves, a preview loads, the loss and back-test charts get points, and the page's own POST action
- * passes the server's checks. The solve is slowed (a pause at each progress report) only so that the
- * browser sees it running. Screenshots: target/browser-test/. Needs Chromium (Debian package
- * chromium, or WORLDFX_CHROMIUM), node and `npm ci` (the build runs it); WORLDFX_SKIP_BROWSER=1
+ * passes the server's checks. The solve is slowed (a pause at each progress report, longer until the
+ * browser has the job's page open) only so that the browser sees it running on any machine.
+ * Screenshots: target/browser-test/. Needs Chromium (Debian package chromium, or WORLDFX_CHROMIUM),
+ * node and `npm ci` (the build runs it); WORLDFX_SKIP_BROWSER=1
  * skips it, saying so.
  */
 class PanelBrowserTest {
+  /** Pause per progress report of the solve until the browser has the job's page open, and after. */
+  private static final long PAUSE_BEFORE_WATCHING_MILLIS = 250;
   private static final long PAUSE_PER_PROGRESS_MILLIS = 60;
+  private volatile boolean watching;
 
   @TempDir
   Path cacheRoot;
@@ -89,6 +93,9 @@ class PanelBrowserTest {
             if (line.equals("READY")) {
               ready.countDown();
             }
+            if (line.equals("WATCHING")) {
+              watching = true;
+            }
           }
         } catch (java.io.IOException e) {
           ready.countDown();
@@ -104,8 +111,8 @@ class PanelBrowserTest {
             Map.of("framesToAdd", "3", "backtestFrames", "3")), shot, () -> false, f -> pause(), n -> {}), out));
         boolean finished = browser.waitFor(240, TimeUnit.SECONDS);
         solve.get(240, TimeUnit.SECONDS);
-        System.out.printf("browser test: solve %.1f s (paused %d ms per progress report)%n",
-            (System.nanoTime() - start) / 1e9, PAUSE_PER_PROGRESS_MILLIS);
+        System.out.printf("browser test: solve %.1f s (paused %d ms per progress report, %d ms before the browser "
+            + "watched)%n", (System.nanoTime() - start) / 1e9, PAUSE_PER_PROGRESS_MILLIS, PAUSE_BEFORE_WATCHING_MILLIS);
         reader.join(5000);
         String log;
         synchronized (output) {
@@ -126,9 +133,9 @@ class PanelBrowserTest {
     }
   }
 
-  private static void pause() {
+  private void pause() {
     try {
-      Thread.sleep(PAUSE_PER_PROGRESS_MILLIS);
+      Thread.sleep(watching ? PAUSE_PER_PROGRESS_MILLIS : PAUSE_BEFORE_WATCHING_MILLIS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
