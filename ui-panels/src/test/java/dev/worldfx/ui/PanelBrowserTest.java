@@ -56,7 +56,9 @@ class PanelBrowserTest {
   @Test
   void thePanelShowsASolveWhileItRuns() throws Exception {
     if ("1".equals(System.getenv("WORLDFX_SKIP_BROWSER"))) {
-      Assumptions.abort("WORLDFX_SKIP_BROWSER=1: the web panel was NOT tested in a browser");
+      String why = "WORLDFX_SKIP_BROWSER=1: the web panel was NOT tested in a browser";
+      System.err.println("PanelBrowserTest skipped: " + why);
+      Assumptions.abort(why);
     }
     Path chromium = Path.of(System.getenv().getOrDefault("WORLDFX_CHROMIUM", "/usr/bin/chromium"));
     if (!Files.isExecutable(chromium)) {
