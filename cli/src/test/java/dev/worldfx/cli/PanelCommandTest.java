@@ -32,7 +32,7 @@ class PanelCommandTest {
     System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
     try {
       CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> Main.run("panel", "--root", root.toString(),
-          "--exit-after", "5"));
+          "--exit-after", "3"));
       Pattern url = Pattern.compile("http://127\\.0\\.0\\.1:\\d+/\\?t=[A-Za-z0-9_-]{43}");
       Matcher m = url.matcher("");
       for (int i = 0; i < 100 && !m.reset(buf.toString(StandardCharsets.UTF_8)).find(); i++) {
