@@ -3,6 +3,8 @@ package dev.worldfx.ui;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -74,6 +76,20 @@ class PanelSecurityTest {
       if (!a.isLoopbackAddress()) {
         assertThrows(IOException.class, () -> new Socket(a, server.address().getPort()).close(), a.toString());
       }
+    }
+  }
+
+  @Test
+  void theProcessHasOnePanelUntilItIsClosed() {
+    PanelServer first = PanelServer.startOrGet(JobBoard.open(cacheRoot));
+    try {
+      assertSame(first, PanelServer.startOrGet(JobBoard.open(cacheRoot)));
+    } finally {
+      first.close();
+    }
+    try (PanelServer next = PanelServer.startOrGet(JobBoard.open(cacheRoot))) {
+      assertNotSame(first, next);
+      assertNotEquals(first.url(), next.url());
     }
   }
 
