@@ -64,8 +64,8 @@ try {
   result.sourcePreviewWidth = await page.$eval("#preview-source", (i) => i.naturalWidth);
   result.stateWhenPreviewLoaded = await page.evaluate(() => document.body.dataset.state);
 
-  // The training loss chart gets points.
-  await page.waitForFunction(() => Number(document.getElementById("loss-chart").dataset.points) > 0, null,
+  // The training loss chart gets points (a few, for the screenshot).
+  await page.waitForFunction(() => Number(document.getElementById("loss-chart").dataset.points) >= 10, null,
     { timeout: 90_000 });
   result.stateWhenLossShown = await page.evaluate(() => document.body.dataset.state);
   await page.screenshot({ path: outDir + "/job-running.png", fullPage: true });

@@ -78,6 +78,7 @@
       runs.get(run).set(step, loss);
     }
     box.dataset.points = String(job.losses.length);
+    box.hidden = job.losses.length === 0;
     document.getElementById("loss-note").hidden = job.losses.length > 0;
     if (job.losses.length === 0) return;
     const steps = [...new Set(job.losses.map((p) => p[1]))].sort((a, b) => a - b);
@@ -95,6 +96,7 @@
   function renderBacktest(job) {
     const box = document.getElementById("backtest-chart");
     box.dataset.points = String(job.backtest.length);
+    box.hidden = job.backtest.length === 0;
     const note = document.getElementById("backtest-note");
     if (job.backtest.length === 0) { note.hidden = false; return; }
     note.hidden = false;
