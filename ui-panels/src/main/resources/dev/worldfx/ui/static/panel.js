@@ -90,7 +90,8 @@
       series.push({ label: "training run " + (run + 1), stroke: colours[run % colours.length], width: 1.5 });
     }
     chart("loss", { width: 640, height: 260, series, scales: { x: { time: false } },
-      axes: [{ label: "optimiser step" }, { label: "loss (MSE)", size: 70 }] }, data, box);
+      axes: [{ label: "optimiser step" },
+        { label: "loss (MSE)", size: 80, values: (u, ticks) => ticks.map((v) => v.toPrecision(3)) }] }, data, box);
   }
 
   function renderBacktest(job) {
