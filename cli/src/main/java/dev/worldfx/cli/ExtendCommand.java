@@ -5,7 +5,11 @@ import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
+import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.extend.ShotExtender;
+import dev.worldfx.nodes.jobs.Job;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -147,8 +152,23 @@ final class ExtendCommand implements Callable<Integer> {
     PngClip clip = new PngClip(in, numbers, bounds);
     ClipFrames shot = forward ? clip : clip.reversed();
     PrintWriter err = spec.commandLine().getErr();
+    // the solve is a job on this machine's web panel (worldfx panel shows it, and can cancel it)
+    String label = String.format(Locale.ROOT, "%s, frames %d-%d, %dx%d, %d added %s", in, first, last, bounds.width(),
+        bounds.height(), frames, forward ? "after" : "before");
+    return JobBoard.shared().run(ExtendShotNode.ID, label, job -> extend(job, forward, finalQuality, in, out, numbers,
+        first, last, bounds, nearest, alpha, shot, err));
+  }
+
+  private int extend(Job job, boolean forward, boolean finalQuality, ImageSequence in, ImageSequence out,
+                     List<Integer> numbers, int first, int last, RectI bounds, int nearest, boolean alpha,
+                     ClipFrames shot, PrintWriter err) throws IOException {
     long start = System.nanoTime();
-    ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, solve.seed), () -> {}, f -> {});
+    job.preview("source", nearest, forward ? "last real frame" : "first real frame",
+        Thumbnail.rgb(shot.rgb(shot.count() - 1)));
+    DoubleConsumer progress = job.progressTo(f -> {});
+    double[] span = {0, backtest > 0 ? 0.4 : 0}; // back-test, fit and predict each report 0..1
+    ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, solve.seed), job.abortPoll(() -> {}),
+        f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
 
     ShotExtender.Backtest bt = null;
     if (backtest > 0) {
@@ -156,7 +176,9 @@ final class ExtendCommand implements Callable<Integer> {
         err.printf("extend: back-test skipped: it needs at least %d frames, the shot has %d%n", backtest + 2,
             numbers.size());
       } else {
+        job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
         bt = extender.backtest(shot, backtest, SAFE_PSNR_DB);
+        job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
         err.println("extend: back-test (last " + backtest + " real frames hidden and predicted):");
         for (int h = 0; h < backtest; h++) {
           err.printf(Locale.ROOT, "  horizon %2d: PSNR %6.2f dB, SSIM %.4f%n", h + 1, bt.psnr()[h], bt.ssim()[h]);
@@ -167,6 +189,9 @@ final class ExtendCommand implements Callable<Integer> {
     }
     double backtestSeconds = (System.nanoTime() - start) / 1e9;
 
+    job.phase("fitting the shot model");
+    span[0] = span[1];
+    span[1] = 0.7;
     ShotExtender.Model model = extender.fit(shot);
     model.useAppearance = bt != null && bt.appearanceHelps();
     ShotExtender.AppearanceTraining training = model.appearanceTraining();
@@ -184,7 +209,13 @@ final class ExtendCommand implements Callable<Integer> {
       FrameView template = near;
       PixelDepth depth = near.depth();
       List<Integer> written = new ArrayList<>();
+      job.phase("predicting " + frames + " frame(s)");
+      span[0] = 0.7;
+      span[1] = 1;
       extender.predict(model, frames, (h, planes) -> {
+        if (h == 1) {
+          job.preview("result", forward ? last + 1 : first - 1, "first added frame", Thumbnail.rgb(planes));
+        }
         int number = forward ? last + h : first - h;
         try (Arena a = Arena.ofConfined()) {
           FrameView f = FrameView.allocate(a, bounds, depth, Components.RGBA);

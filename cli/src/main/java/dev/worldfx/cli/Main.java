@@ -40,6 +40,9 @@ public final class Main {
     if (t instanceof CommandLine.ParameterException) {
       return EXIT_USAGE;
     }
+    if (t instanceof dev.worldfx.nodes.RenderAbortedException) {
+      return EXIT_FAILED; // cancelled (from the web panel): not the input's fault
+    }
     if (t instanceof OutOfMemoryError) {
       return EXIT_OUT_OF_MEMORY;
     }
