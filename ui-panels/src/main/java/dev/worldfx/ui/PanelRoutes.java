@@ -74,7 +74,13 @@ final class PanelRoutes implements HttpHandler {
       h.set("Content-Security-Policy", CSP);
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getRawPath();
-      Map<String, String> query = query(ex.getRequestURI().getRawQuery());
+      Map<String, String> query;
+      try {
+        query = query(ex.getRequestURI().getRawQuery());
+      } catch (IllegalArgumentException e) {
+        text(ex, 400, "malformed query string");
+        return;
+      }
       if (!host.equals(ex.getRequestHeaders().getFirst("Host"))) {
         text(ex, 403, "this panel answers only requests addressed to " + host);
         return;

@@ -135,6 +135,11 @@ class PanelSecurityTest {
   }
 
   @Test
+  void aMalformedQueryIsABadRequest() throws IOException {
+    assertEquals(400, request("GET", "/api/jobs?t=%zz", Map.of()).status);
+  }
+
+  @Test
   void theWrongHostIsRefusedEvenWithTheToken() throws IOException {
     // a page on another site whose name was rebound to 127.0.0.1 still sends its own name as Host
     assertEquals(403, request("GET", withToken("/api/jobs", token), Map.of("Host", "evil.example:" + server.address()
