@@ -56,7 +56,26 @@ class PanelCommandTest {
   }
 
   @Test
-  void aNegativeDurationIsAnInputError() {
-    assertEquals(Main.EXIT_INPUT, CliRun.of("panel", "--exit-after", "-1").exit());
+  void aNegativeDurationIsAUsageError() {
+    CliRun r = CliRun.of("panel", "--exit-after", "-1");
+    assertEquals(Main.EXIT_USAGE, r.exit());
+    assertTrue(r.err().contains("worldfx: error: --exit-after must be 0 or more seconds"), r.err());
+  }
+
+  @Test
+  void ctrlCStopsThePanelAndJsonCarriesItsAddress(@TempDir Path root) {
+    Cancellation ctrlC = new Cancellation();
+    ctrlC.request();
+    long start = System.nanoTime();
+    CliRun r = CliRun.with(b -> b.bind(Cancellation.class).toInstance(ctrlC), "--json", "panel", "--root",
+        root.toString());
+    assertEquals(Main.EXIT_OK, r.exit(), r.err());
+    assertTrue((System.nanoTime() - start) / 1e9 < 20, "stopped at once, not served forever");
+    java.util.List<String> lines = r.out().lines().toList();
+    java.util.Map<String, Object> panel = JsonParse.object(lines.getFirst());
+    assertEquals("panel", panel.get("event"));
+    assertTrue(((String) panel.get("url")).matches("http://127\\.0\\.0\\.1:\\d+/\\?t=[A-Za-z0-9_-]{43}"), r.out());
+    assertEquals("result", JsonParse.object(lines.getLast()).get("event"), r.out());
+    assertTrue(r.err().contains("WorldFX panel for the jobs in"), "text for people on stderr with --json");
   }
 }

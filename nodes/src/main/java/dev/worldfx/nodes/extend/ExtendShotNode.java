@@ -15,6 +15,8 @@ import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.RowBands;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
@@ -45,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "5";
+  static final String SOLVER_REVISION = "6";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 
@@ -59,7 +61,10 @@ public final class ExtendShotNode implements Node {
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           ClipSpec.output()),
-      ExtendShotParams.ALL, true);
+      ExtendShotParams.ALL, true,
+      List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT));
+  /** Metadata of the back-test's cache entry: the safe length as text, for the status after a cache hit. */
+  private static final String SAFE_LENGTH_KEY = "safeLength";
 
   private final Supplier<SequenceCache> cache;
   private final Supplier<JobBoard> jobs;
@@ -114,6 +119,7 @@ public final class ExtendShotNode implements Node {
     double time = ctx.time();
     if (range.contains(time) || !Double.isFinite(range.first()) || !Double.isFinite(range.last())) {
       copy(ctx, Inputs.source(ctx, range.clamp(time), out), out);
+      ctx.status(StatusField.CACHE_HIT, "not used (a real frame, passed through)");
       return;
     }
     if (!ctx.shot().temporalAccess()) {
@@ -125,7 +131,7 @@ public final class ExtendShotNode implements Node {
     int horizon = (int) Math.round(forward ? time - last : first - time);
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
-    ImagePlanes predicted = predicted(ctx, first, last, forward, horizon, near.bounds());
+    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near.bounds()));
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -184,19 +190,22 @@ public final class ExtendShotNode implements Node {
     try {
       Optional<ImagePlanes> hit = read(store, key.apply(horizon));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         notice(ctx, store, key.apply(0));
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
         Optional<ImagePlanes> again = read(store, key.apply(horizon));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           notice(ctx, store, key.apply(0));
           return again.get();
         }
         String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
             bounds.height(), toAdd, forward ? "after" : "before");
         return jobs.get().run(ID, label, job -> {
-          DoubleConsumer progress = job.progressTo(ctx::progress);
+          SolveStatus.solving(ctx, SolveStatus.CPU);
+          DoubleConsumer progress = job.progressTo(SolveStatus.progress(ctx));
           ClipFrames clip = new SourceFrames(shot, first, last, bounds);
           ClipFrames side = forward ? clip : clip.reversed();
           int edge = forward ? last : first;
@@ -207,6 +216,7 @@ public final class ExtendShotNode implements Node {
           ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed),
               job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
           String summary = "ExtendShot back-test: off";
+          String safeLength = "off (Back-test frames is 0)";
           ShotExtender.Backtest bt = null;
           if (backtest > 0 && clip.count() >= backtest + 2) {
             job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
@@ -215,13 +225,17 @@ public final class ExtendShotNode implements Node {
             job.preview("error", edge, "back-test error at horizon " + backtest + " (x4)",
                 Thumbnail.gray(bt.driftMatte(), bounds.width(), bounds.height(), 4f));
             summary = summary(bt, toAdd);
+            safeLength = safeLength(bt, toAdd);
           } else if (backtest > 0) {
             summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
                 + clip.count() + ")";
+            safeLength = "not measured (the shot is too short for the back-test)";
           }
-          store.put(key.apply(0), Map.of("kind", "backtest"), summary.getBytes(StandardCharsets.UTF_8));
+          store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
+              summary.getBytes(StandardCharsets.UTF_8));
           job.cacheEntry(key.apply(0));
           ctx.notice(summary);
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
           job.message(summary);
           job.phase("fitting the shot model");
           span[0] = span[1];
@@ -251,6 +265,7 @@ public final class ExtendShotNode implements Node {
           if (failed[0] != null) {
             throw failed[0];
           }
+          SolveStatus.solved(ctx);
           return mine[0];
         });
       });
@@ -286,11 +301,22 @@ public final class ExtendShotNode implements Node {
     return s.toString();
   }
 
+  /** "12 frames", with a warning when fewer than the frames being added. */
+  static String safeLength(ShotExtender.Backtest bt, int toAdd) {
+    String s = bt.safeLength() + " frame(s)";
+    return bt.safeLength() < toAdd ? s + " (fewer than the " + toAdd + " being added)" : s;
+  }
+
+  /** The back-test's message and Safe extension status, read back with the solve. */
   private static void notice(RenderContext ctx, SequenceCache store, CacheKey summaryKey) throws IOException {
     Optional<CacheEntry> e = store.get(summaryKey);
     if (e.isPresent()) {
       try (CacheEntry entry = e.get()) {
         ctx.notice(new String(entry.payloadCopy(), StandardCharsets.UTF_8));
+        String safeLength = entry.metadata().get(SAFE_LENGTH_KEY);
+        if (safeLength != null) {
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
+        }
       }
     }
   }

@@ -15,6 +15,8 @@ import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
@@ -62,7 +64,7 @@ public final class InpaintNode implements Node {
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           new ClipSpec(ClipSpec.MASK, EnumSet.of(NodeContext.GENERAL), EnumSet.of(Components.ALPHA, Components.RGBA), true, true),
           ClipSpec.output()),
-      InpaintParams.ALL, true);
+      InpaintParams.ALL, true, List.of(StatusField.SOLVE, StatusField.BACKEND, StatusField.CACHE_HIT));
 
   private final Supplier<SequenceCache> cache;
   private final Supplier<JobBoard> jobs;
@@ -116,10 +118,11 @@ public final class InpaintNode implements Node {
     FrameFill fill;
     if (isEmpty(matte)) {
       fill = FrameFill.empty(b.width(), b.height()); // nothing to remove here, whatever the other frames hold
+      ctx.status(StatusField.CACHE_HIT, "not used (the matte is empty in this frame)");
     } else if (ctx.shot().temporalAccess()) {
-      fill = solved(ctx, settings, matteSource, b);
+      fill = SolveStatus.tracked(ctx, () -> solved(ctx, settings, matteSource, b));
     } else {
-      fill = accumulated(ctx, settings, matteSource, src, matte);
+      fill = SolveStatus.tracked(ctx, () -> accumulated(ctx, settings, matteSource, src, matte));
     }
     apply(ctx, src, out, fill, p.getChoice(InpaintParams.OUTPUT.name()));
   }
@@ -150,12 +153,14 @@ public final class InpaintNode implements Node {
     try {
       Optional<FrameFill> hit = read(store, keys.frame(ti));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         return hit.get();
       }
       int from = first, to = last;
       return store.withSolveLock(keys.shot(), () -> {
         Optional<FrameFill> again = read(store, keys.frame(ti));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           return again.get(); // another thread or process solved the shot while this one waited
         }
         String label = "frames " + from + "-" + to + ", " + b.width() + "x" + b.height();
@@ -166,7 +171,9 @@ public final class InpaintNode implements Node {
           job.preview("matte", ti, "matte", Thumbnail.gray(frames.matte(ti - from), b.width(), b.height(), 1f));
           job.phase("solving " + (to - from + 1) + " frame(s): flow, propagation, synthesis, blend");
           FrameFill[] mine = new FrameFill[1];
-          InpaintSolver solver = new InpaintSolver(settings, job.abortPoll(ctx::checkAbort), job.progressTo(ctx::progress));
+          SolveStatus.solving(ctx, SolveStatus.CPU);
+          InpaintSolver solver = new InpaintSolver(settings, job.abortPoll(ctx::checkAbort),
+              job.progressTo(SolveStatus.progress(ctx)));
           InpaintSolver.Stats stats = solver.solve(frames, (i, fill) -> {
             CacheKey key = keys.frame(from + i);
             store.put(key, Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to), fill.encode());
@@ -179,6 +186,7 @@ public final class InpaintNode implements Node {
           job.message(String.format(java.util.Locale.ROOT, "%d frame(s), %d pixels removed: %d propagated from other "
               + "frames, %d synthesised; %.1f s", stats.frames(), stats.removalPixels(), stats.propagatedPixels(),
               stats.synthesisedPixels(), stats.seconds()));
+          SolveStatus.solved(ctx);
           return mine[0];
         });
       });
@@ -317,8 +325,9 @@ public final class InpaintNode implements Node {
         return run.get(i).matte();
       }
     };
+    SolveStatus.solving(ctx, SolveStatus.CPU);
     try {
-      new InpaintSolver(settings, ctx::checkAbort, ctx::progress).solve(frames, (i, fill) -> {
+      new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx)).solve(frames, (i, fill) -> {
         if (i == run.size() - 1) {
           mine[0] = fill;
         }
@@ -326,6 +335,7 @@ public final class InpaintNode implements Node {
     } catch (IOException e) {
       throw new IllegalStateException("an in-memory sink does not fail", e);
     }
+    ctx.status(StatusField.SOLVE, "solved frame " + ti + " from the " + (run.size() - 1) + " frame(s) before it");
     ctx.notice("WorldFX Inpaint: this host gives the node no access to other frames, so frame " + ti + " was filled "
         + "from the " + (run.size() - 1) + " frame(s) before it rendered in this session. For the whole-shot "
         + "result, render the shot with `worldfx inpaint` (the command-line runner).");

@@ -16,6 +16,8 @@ import java.util.function.DoubleConsumer;
 public final class Job {
   /** How often a running job looks for a cancel request from another process (a file). */
   private static final long CANCEL_FILE_POLL_MILLIS = 500;
+  /** The message of the abort a cancel from the panel raises (the CLI prints it). */
+  static final String CANCELLED_FROM_PANEL = "cancelled from the web panel";
 
   private final JobBoard board;
   private final JobRecord.Builder record;
@@ -146,7 +148,7 @@ public final class Job {
       }
     }
     if (cancelRequested) {
-      throw new RenderAbortedException();
+      throw new RenderAbortedException(CANCELLED_FROM_PANEL);
     }
   }
 

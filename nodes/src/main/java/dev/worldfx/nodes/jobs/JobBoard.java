@@ -87,7 +87,7 @@ public final class JobBoard {
       job.end(JobState.DONE, null);
       return result;
     } catch (RenderAbortedException | InterruptedException e) {
-      job.end(JobState.CANCELLED, job.cancelWasRequested() ? "cancelled from the web panel" : "aborted by the host");
+      job.end(JobState.CANCELLED, job.cancelWasRequested() ? Job.CANCELLED_FROM_PANEL : "aborted by the host");
       throw e;
     } catch (Exception | Error e) {
       job.end(JobState.FAILED, e.getMessage() != null ? e.getMessage() : e.toString());
