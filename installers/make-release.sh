@@ -9,8 +9,9 @@ NAME="worldfx-$VERSION-linux-x86_64"
 OUT="$TARGET/release"
 STAGE="$OUT/$NAME"
 CLI_RUNTIME="$TARGET/cli-runtime"
-# The CLI writes PNGs through javax.imageio (java.desktop) and reports peak heap (java.management); the rest as the bundle.
-CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop,java.management,jdk.incubator.vector"
+# The CLI writes PNGs through javax.imageio (java.desktop), reports peak heap (java.management) and serves `worldfx panel`
+# (jdk.httpserver); the rest as the bundle.
+CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop,java.management,jdk.httpserver,jdk.incubator.vector"
 
 if [[ ! -x "$CLI_RUNTIME/bin/java" || "$(cat "$CLI_RUNTIME/.modules" 2>/dev/null)" != "$CLI_MODULES" ]]; then
   rm -rf "$CLI_RUNTIME"

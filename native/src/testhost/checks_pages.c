@@ -2,16 +2,21 @@
  * Parameter pages: what a host with pages (Nuke, Resolve) shows as tabs and a host without
  * as groups. Every parameter sits in the group the contract names, groups sit on pages,
  * hints and ranges are there, the status lines are read-only, not saved and never re-render,
- * the plugin never sets a parameter during a render, and the Open web panel button answers
- * with a message (in this build: that the panel is not available), not a crash.
+ * the plugin never sets a parameter during a render, and the Open web panel button starts the
+ * local web panel and answers with a message giving its address, which serves the panel.
  */
 #include "testhost.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
-#define PANEL_MISSING "web panel not available in this build"
+#define PANEL_AT "the web panel is at http://127.0.0.1:"
 
 typedef struct { const char *param, *group; } Placement;
 
@@ -205,7 +210,48 @@ static void describe_pages_checks(Bundle *b) {
 
 static ContextKind first_context(PluginKind k) { return k == PLUGIN_GENERATE ? CTX_GENERATOR : CTX_FILTER; }
 
-/* The default PanelLink: pressing the button shows the plugin's message, nothing crashes. */
+/*
+ * GET of a panel address "PORT/?t=TOKEN..." (what follows "http://127.0.0.1:" in the message) as
+ * a browser on this machine would; returns the HTTP status, or -1 with the reason in why.
+ */
+static int panel_http_status(const char *after_host, char *why, size_t why_size) {
+  char *end;
+  long port = strtol(after_host, &end, 10);
+  if (port <= 0 || port > 65535 || strncmp(end, "/?t=", 4)) {
+    snprintf(why, why_size, "no port and token in the address: %.200s", after_host);
+    return -1;
+  }
+  size_t path_len = strcspn(end, " \t\r\n");
+  if (path_len > 200) {
+    snprintf(why, why_size, "address too long: %.200s", end);
+    return -1;
+  }
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    snprintf(why, why_size, "socket() failed");
+    return -1;
+  }
+  struct timeval tv = {10, 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  char request[400], response[64] = "";
+  int n = snprintf(request, sizeof request, "GET %.*s HTTP/1.1\r\nHost: 127.0.0.1:%ld\r\nConnection: close\r\n\r\n",
+                   (int)path_len, end, port);
+  ssize_t got = -1;
+  if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0 && write(fd, request, (size_t)n) == n) {
+    got = read(fd, response, sizeof response - 1);
+  }
+  close(fd);
+  int status = -1;
+  if (got <= 0 || sscanf(response, "HTTP/1.%*d %d", &status) != 1) {
+    snprintf(why, why_size, "no HTTP answer from 127.0.0.1:%ld", port);
+    return -1;
+  }
+  return status;
+}
+
+/* The bundle's PanelLink: pressing the button starts the panel and says where; the address serves it. */
 static void web_panel_button_checks(Bundle *b) {
   for (int k = 0; k < PLUGIN_KINDS; k++) {
     char name[160], why[1024] = "";
@@ -223,13 +269,19 @@ static void web_panel_button_checks(Bundle *b) {
       if (!status_ok_or_default(st)) {
         ok = false;
         snprintf(why, sizeof why, "InstanceChanged(openWebPanel) returned %s", status_name(st));
-      } else if (!got || r.posted < 1 || !strstr(r.last_text, PANEL_MISSING) || strcmp(r.last_type, "OfxMessageError")) {
+      } else if (!got || r.posted < 1 || !strstr(r.last_text, PANEL_AT) || strcmp(r.last_type, "OfxMessageMessage")) {
         ok = false;
-        snprintf(why, sizeof why, "expected an OfxMessageError saying \"%s\", got %d message(s), last %.60s: %.400s", PANEL_MISSING,
-                 got ? r.posted : 0, got ? r.last_type : "-", got ? r.last_text : "-");
+        snprintf(why, sizeof why, "expected an OfxMessageMessage saying \"%s...\", got %d message(s), last %.60s: %.400s",
+                 PANEL_AT, got ? r.posted : 0, got ? r.last_type : "-", got ? r.last_text : "-");
       } else if (r.persistent) {
         ok = false;
         snprintf(why, sizeof why, "the button left a persistent message on the node: %.400s", r.persistent_text);
+      } else {
+        int status = panel_http_status(strstr(r.last_text, PANEL_AT) + strlen(PANEL_AT), why, sizeof why);
+        if (status != 200) {
+          ok = false;
+          if (status > 0) snprintf(why, sizeof why, "the panel's address answered HTTP %d: %.300s", status, r.last_text);
+        }
       }
     }
     if (inst) instance_destroy(inst);

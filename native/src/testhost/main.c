@@ -129,6 +129,8 @@ int main(int argc, char **argv) {
     setenv("WORLDFX_CACHE", th_cache_dir, 1);
     atexit(remove_cache_dir);
   }
+  /* The Open web panel checks start the panel; they must not open browser tabs on a desktop. */
+  setenv("WORLDFX_PANEL_BROWSER", "none", 1);
 
   const char *limit = getenv("WORLDFX_TESTHOST_TIMEOUT");
   signal(SIGALRM, on_watchdog);

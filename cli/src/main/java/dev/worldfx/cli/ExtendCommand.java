@@ -5,7 +5,11 @@ import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
+import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.extend.ShotExtender;
+import dev.worldfx.nodes.jobs.Job;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import jakarta.inject.Inject;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,7 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + "the rest and scored (PSNR, SSIM); the safe length is the horizon up to which PSNR stays at or above "
             + "25 dB."},
     footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern), 3 input error (missing frames, gaps, "
-        + "unreadable files), 4 out of memory, 6 output error (unwritable --output, disk full), 130 cancelled (Ctrl-C).",
+        + "unreadable files), 4 out of memory, 6 output error (unwritable --output, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Examples:",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
@@ -167,9 +172,26 @@ final class ExtendCommand implements Callable<Integer> {
         .put("seed", solve.seed);
     PngClip clip = new PngClip(in, numbers, bounds);
     ClipFrames shot = forward ? clip : clip.reversed();
+    // the solve is a job on this machine's web panel (worldfx panel shows it, and can cancel it)
+    String label = String.format(Locale.ROOT, "%s, frames %d-%d, %dx%d, %d added %s", in, first, last, bounds.width(),
+        bounds.height(), frames, forward ? "after" : "before");
+    return JobBoard.shared().run(ExtendShotNode.ID, label, job -> extend(job, forward, finalQuality, in, out, numbers,
+        bounds, like, shot));
+  }
+
+  private int extend(Job job, boolean forward, boolean finalQuality, ImageSequence in, ImageSequence out,
+                     List<Integer> numbers, RectI bounds, ImageFiles.Header like, ClipFrames shot) throws IOException {
+    int first = numbers.getFirst(), last = numbers.getLast();
+    int nearest = forward ? last : first;
     long start = System.nanoTime();
     Progress progress = new Progress(console, report, "extend");
     ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, solve.seed);
+    // the panel's cancel and Ctrl-C both stop the solve; the panel shows one bar over back-test, fit and predict
+    Runnable abort = job.abortPoll(cancel::check);
+    DoubleConsumer board = job.progressTo(f -> { });
+    double fitFrom = backtest > 0 ? 0.4 : 0;
+    job.preview("source", nearest, forward ? "last real frame" : "first real frame",
+        Thumbnail.rgb(shot.rgb(shot.count() - 1)));
 
     ShotExtender.Backtest bt = null;
     if (backtest > 0) {
@@ -177,10 +199,12 @@ final class ExtendCommand implements Callable<Integer> {
         console.message("extend", String.format(Locale.ROOT, "back-test skipped: it needs at least %d frames, the "
             + "shot has %d", backtest + 2, numbers.size()));
       } else {
+        job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
         try (var p = report.phase("backtest")) {
-          bt = new ShotExtender(settings, cancel::check,
-              progress.solve("back-test on the last " + backtest + " frames")).backtest(shot, backtest, SAFE_PSNR_DB);
+          bt = new ShotExtender(settings, abort, both(progress.solve("back-test on the last " + backtest + " frames"),
+              board, 0, fitFrom), job::loss).backtest(shot, backtest, SAFE_PSNR_DB);
         }
+        job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
         StringBuilder table = new StringBuilder("back-test (last " + backtest + " real frames hidden and predicted):");
         for (int h = 0; h < backtest; h++) {
           table.append(String.format(Locale.ROOT, "%n  horizon %2d: PSNR %6.2f dB, SSIM %.4f", h + 1, bt.psnr()[h],
@@ -206,8 +230,10 @@ final class ExtendCommand implements Callable<Integer> {
     }
 
     ShotExtender.Model model;
+    job.phase("fitting the shot model");
     try (var p = report.phase("fit")) {
-      model = new ShotExtender(settings, cancel::check, progress.solve("fitting the model of the shot")).fit(shot);
+      model = new ShotExtender(settings, abort, both(progress.solve("fitting the model of the shot"), board, fitFrom, 0.7),
+          job::loss).fit(shot);
     }
     model.useAppearance = bt != null && bt.appearanceHelps();
     double[] cam = model.cameraVelocity();
@@ -236,9 +262,13 @@ final class ExtendCommand implements Callable<Integer> {
       FrameView template = ImageFiles.read(arena, in.file(nearest));
       PixelDepth depth = template.depth();
       long[] t0 = {System.nanoTime()};
-      // the predicted frames are the progress here
-      new ShotExtender(settings, cancel::check, f -> { }).predict(model, frames, (h, planes) -> {
+      job.phase("predicting " + frames + " frame(s)");
+      // on the console the frames written are the progress here
+      new ShotExtender(settings, abort, both(f -> { }, board, 0.7, 1), job::loss).predict(model, frames, (h, planes) -> {
         int number = forward ? last + h : first - h;
+        if (h == 1) {
+          job.preview("result", number, "first added frame", Thumbnail.rgb(planes));
+        }
         try (Arena a = Arena.ofConfined()) {
           FrameView f = FrameView.allocate(a, bounds, depth, Components.RGBA);
           planes.storeInto(f, bounds);
@@ -262,6 +292,14 @@ final class ExtendCommand implements Callable<Integer> {
     console.summary(String.format(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s",
         Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total));
     return Main.EXIT_OK;
+  }
+
+  /** A part's fractions to the console as they are and to the board mapped into [from, to] of the whole. */
+  private static DoubleConsumer both(DoubleConsumer console, DoubleConsumer board, double from, double to) {
+    return f -> {
+      console.accept(f);
+      board.accept(from + (to - from) * f);
+    };
   }
 
   private <T> T usage(java.util.function.Supplier<T> parse) {

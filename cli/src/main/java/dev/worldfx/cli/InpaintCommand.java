@@ -57,7 +57,7 @@ import picocli.CommandLine.Spec;
             + "A matte that is black in every frame is refused: there is nothing to remove."},
     footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern or --set), 3 input error (missing, mismatched or "
         + "unreadable frames; empty matte), 4 out of memory, 6 output error (unwritable --output, disk full), "
-        + "130 cancelled (Ctrl-C).",
+        + "130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Example:",
         "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png \\",
         "      --output OUT/%%04d.png --quality final --seed 7 --report report.json",

@@ -32,10 +32,10 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "worldfx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "WorldFX headless runner: run the Inpaint, ExtendShot and Generate nodes without a host.",
-    subcommands = {DemoCommand.class, RunCommand.class, FarmCommand.class, InpaintCommand.class, ExtendCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, FarmCommand.class, InpaintCommand.class, ExtendCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class, PanelCommand.class,
         InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input error, 4 out of memory, 5 GPU error, "
-        + "6 output error (unwritable, disk full), 130 cancelled (Ctrl-C; 143 for SIGTERM).",
+        + "6 output error (unwritable, disk full), 130 cancelled (Ctrl-C or the web panel; 143 for SIGTERM).",
         "", "Examples:", "  worldfx demo --out /tmp/worldfx-demo", "  worldfx run shot.textproto", "  worldfx bench bridge",
         "  worldfx --json inpaint --input IN/%%04d.png --matte M/%%04d.png --output OUT/%%04d.png",
         "  worldfx install --user", "  worldfx doctor"})
@@ -189,8 +189,10 @@ public final class Main {
     int code = failure == null ? EXIT_OK : cancelled ? EXIT_CANCELLED : failure instanceof Failed f ? f.code
         : exitCode(failure);
     String error = failure == null || failure instanceof Failed ? null : message(failure, code);
+    // Ctrl-C and a cancel from the web panel are both "cancelled" (130); the line says which it was
+    String cancelledHow = code != EXIT_CANCELLED ? null : cancelled ? "cancelled" : cancelReason(failure);
     if (code == EXIT_CANCELLED) {
-      console.say("worldfx: cancelled; every frame written is complete, no partial file is left");
+      console.say("worldfx: " + cancelledHow + "; every frame written is complete, no partial file is left");
     } else if (error != null) {
       String hint = failure instanceof CommandLine.ParameterException pe && pe.getCommandLine() != null
           ? " (see '" + pe.getCommandLine().getCommandSpec().qualifiedName() + " --help')"
@@ -201,7 +203,7 @@ public final class Main {
       failure.printStackTrace(console.err());
       console.err().flush();
     }
-    Map<String, Object> result = report.finish(code, code == EXIT_CANCELLED ? "cancelled" : error);
+    Map<String, Object> result = report.finish(code, code == EXIT_CANCELLED ? cancelledHow : error);
     Path reportFile = parsed != null ? reportFile(parsed) : null;
     if (reportFile != null) {
       try {
@@ -231,6 +233,16 @@ public final class Main {
       last = last.subcommand();
     }
     return last.hasMatchedOption("--report") ? last.matchedOptionValue("--report", (Path) null) : null;
+  }
+
+  /** "cancelled", or the reason the abort gives (a cancel from the web panel says so). */
+  private static String cancelReason(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof RenderAbortedException r && r.reason().isPresent()) {
+        return r.reason().get();
+      }
+    }
+    return "cancelled";
   }
 
   /** The documented exit code of a failure. */

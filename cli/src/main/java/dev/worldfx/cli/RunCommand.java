@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "--solve-only solves every shot the graph needs into the sequence cache and writes no frames (a farm's first "
             + "job); --cache points every job of a farm render at the same shared folder."},
     footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames, "
-        + "unusable cache folder), 4 out of memory, 6 output error (unwritable output, disk full), 130 cancelled (Ctrl-C).",
+        + "unusable cache folder), 4 out of memory, 6 output error (unwritable output, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Example graph (remove a logo):",
         "  nodes {",
         "    name: \"clean\"  kind: \"dev.worldfx.Inpaint\"  context: \"general\"",

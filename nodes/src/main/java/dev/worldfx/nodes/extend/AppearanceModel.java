@@ -52,6 +52,12 @@ final class AppearanceModel {
    * last is held out for validation).
    */
   static AppearanceModel train(List<ImagePlanes> inputs, List<ImagePlanes> targets, int steps, long seed) {
+    return train(inputs, targets, steps, seed, dev.worldfx.nodes.jobs.LossSink.NONE);
+  }
+
+  /** As above, each step's loss reported to {@code sink} once the step is done. */
+  static AppearanceModel train(List<ImagePlanes> inputs, List<ImagePlanes> targets, int steps, long seed,
+                               dev.worldfx.nodes.jobs.LossSink sink) {
     int n = inputs.size();
     SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
     Arena params = Arena.ofAuto(); // the network lives as long as the model that holds it
@@ -85,6 +91,7 @@ final class AppearanceModel {
         t.backward(loss);
         adam.step();
       }
+      sink.loss(s, losses[s]);
     }
     AppearanceModel m = new AppearanceModel(p, null);
     ImagePlanes valIn = inputs.getLast(), valTarget = targets.getLast();

@@ -21,6 +21,8 @@ import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
 import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -64,13 +67,20 @@ public final class ExtendShotNode implements Node {
   private static final String SAFE_LENGTH_KEY = "safeLength";
 
   private final Supplier<SequenceCache> cache;
+  private final Supplier<JobBoard> jobs;
 
   public ExtendShotNode() {
     this(DefaultCache::get);
   }
 
   public ExtendShotNode(Supplier<SequenceCache> cache) {
+    this(cache, JobBoard::shared);
+  }
+
+  /** With the solves reported to {@code jobs} (the web panel's board). */
+  public ExtendShotNode(Supplier<SequenceCache> cache, Supplier<JobBoard> jobs) {
     this.cache = cache;
+    this.jobs = jobs;
   }
 
   @Override
@@ -191,48 +201,73 @@ public final class ExtendShotNode implements Node {
           notice(ctx, store, key.apply(0));
           return again.get();
         }
-        SolveStatus.solving(ctx, SolveStatus.CPU);
-        java.util.function.DoubleConsumer progress = SolveStatus.progress(ctx);
-        ClipFrames clip = new SourceFrames(shot, first, last, bounds);
-        ClipFrames side = forward ? clip : clip.reversed();
-        ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed), ctx::checkAbort,
-            f -> progress.accept(0.5 * f));
-        String summary = "ExtendShot back-test: off";
-        String safeLength = "off (Back-test frames is 0)";
-        ShotExtender.Backtest bt = null;
-        if (backtest > 0 && clip.count() >= backtest + 2) {
-          bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
-          summary = summary(bt, toAdd);
-          safeLength = safeLength(bt, toAdd);
-        } else if (backtest > 0) {
-          summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
-              + clip.count() + ")";
-          safeLength = "not measured (the shot is too short for the back-test)";
-        }
-        store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
-            summary.getBytes(StandardCharsets.UTF_8));
-        ctx.notice(summary);
-        ctx.status(StatusField.SAFE_LENGTH, safeLength);
-        ShotExtender.Model model = extender.fit(side);
-        model.useAppearance = bt != null && bt.appearanceHelps();
-        ImagePlanes[] mine = new ImagePlanes[1];
-        IOException[] failed = new IOException[1];
-        extender.predict(model, Math.max(toAdd, horizon), (h, frame) -> {
-          try {
-            store.put(key.apply(h), Map.of("horizon", Integer.toString(h)), PlanesRecord.encode(frame));
-          } catch (IOException e) {
-            failed[0] = e;
+        String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
+            bounds.height(), toAdd, forward ? "after" : "before");
+        return jobs.get().run(ID, label, job -> {
+          SolveStatus.solving(ctx, SolveStatus.CPU);
+          DoubleConsumer progress = job.progressTo(SolveStatus.progress(ctx));
+          ClipFrames clip = new SourceFrames(shot, first, last, bounds);
+          ClipFrames side = forward ? clip : clip.reversed();
+          int edge = forward ? last : first;
+          job.preview("source", edge, forward ? "last real frame" : "first real frame",
+              Thumbnail.rgb(side.rgb(side.count() - 1)));
+          // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
+          double[] span = {0, backtest > 0 ? 0.4 : 0};
+          ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed),
+              job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
+          String summary = "ExtendShot back-test: off";
+          String safeLength = "off (Back-test frames is 0)";
+          ShotExtender.Backtest bt = null;
+          if (backtest > 0 && clip.count() >= backtest + 2) {
+            job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
+            bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
+            job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
+            job.preview("error", edge, "back-test error at horizon " + backtest + " (x4)",
+                Thumbnail.gray(bt.driftMatte(), bounds.width(), bounds.height(), 4f));
+            summary = summary(bt, toAdd);
+            safeLength = safeLength(bt, toAdd);
+          } else if (backtest > 0) {
+            summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
+                + clip.count() + ")";
+            safeLength = "not measured (the shot is too short for the back-test)";
           }
-          if (h == horizon) {
-            mine[0] = frame;
+          store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
+              summary.getBytes(StandardCharsets.UTF_8));
+          job.cacheEntry(key.apply(0));
+          ctx.notice(summary);
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
+          job.message(summary);
+          job.phase("fitting the shot model");
+          span[0] = span[1];
+          span[1] = 0.7;
+          ShotExtender.Model model = extender.fit(side);
+          model.useAppearance = bt != null && bt.appearanceHelps();
+          ImagePlanes[] mine = new ImagePlanes[1];
+          IOException[] failed = new IOException[1];
+          int frames = Math.max(toAdd, horizon);
+          job.phase("predicting " + frames + " frame(s)");
+          span[0] = 0.7;
+          span[1] = 1;
+          extender.predict(model, frames, (h, frame) -> {
+            try {
+              store.put(key.apply(h), Map.of("horizon", Integer.toString(h)), PlanesRecord.encode(frame));
+              job.cacheEntry(key.apply(h));
+            } catch (IOException e) {
+              failed[0] = e;
+            }
+            if (h == horizon) {
+              mine[0] = frame;
+            }
+            if (h == 1) {
+              job.preview("result", forward ? last + 1 : first - 1, "first added frame", Thumbnail.rgb(frame));
+            }
+          });
+          if (failed[0] != null) {
+            throw failed[0];
           }
-          progress.accept(0.5 + 0.5 * h / Math.max(toAdd, horizon));
+          SolveStatus.solved(ctx);
+          return mine[0];
         });
-        if (failed[0] != null) {
-          throw failed[0];
-        }
-        SolveStatus.solved(ctx);
-        return mine[0];
       });
     } catch (RuntimeException e) {
       throw e;

@@ -69,11 +69,19 @@ public final class ShotExtender {
   private final Settings settings;
   private final Runnable abortPoll;
   private final DoubleConsumer progress;
+  private final dev.worldfx.nodes.jobs.LossSink losses;
 
   public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress) {
+    this(settings, abortPoll, progress, dev.worldfx.nodes.jobs.LossSink.NONE);
+  }
+
+  /** With the appearance network's loss reported step by step to {@code losses} (the job board). */
+  public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress,
+                      dev.worldfx.nodes.jobs.LossSink losses) {
     this.settings = settings;
     this.abortPoll = abortPoll;
     this.progress = progress;
+    this.losses = losses;
   }
 
   /** The fitted model of a clip: enough to predict any number of frames after it. */
@@ -259,7 +267,10 @@ public final class ShotExtender {
     if (pairInputs.size() >= 2) {
       abortPoll.run();
       appearance = AppearanceModel.train(List.copyOf(pairInputs), List.copyOf(pairTargets),
-          settings.finalQuality() ? 300 : 100, settings.seed());
+          settings.finalQuality() ? 300 : 100, settings.seed(), (s, loss) -> {
+            losses.loss(s, loss);
+            abortPoll.run();
+          });
     }
     return new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance, remembered);
   }

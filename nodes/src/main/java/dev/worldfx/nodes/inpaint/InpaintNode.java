@@ -21,6 +21,9 @@ import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -64,6 +67,7 @@ public final class InpaintNode implements Node {
       InpaintParams.ALL, true, List.of(StatusField.SOLVE, StatusField.BACKEND, StatusField.CACHE_HIT));
 
   private final Supplier<SequenceCache> cache;
+  private final Supplier<JobBoard> jobs;
 
   /** The node with the default sequence cache (WORLDFX_CACHE or ~/.worldfx/cache), opened on first use. */
   public InpaintNode() {
@@ -71,7 +75,13 @@ public final class InpaintNode implements Node {
   }
 
   public InpaintNode(Supplier<SequenceCache> cache) {
+    this(cache, JobBoard::shared);
+  }
+
+  /** With the solves reported to {@code jobs} (the web panel's board). */
+  public InpaintNode(Supplier<SequenceCache> cache, Supplier<JobBoard> jobs) {
     this.cache = cache;
+    this.jobs = jobs;
   }
 
   @Override
@@ -153,18 +163,32 @@ public final class InpaintNode implements Node {
           SolveStatus.cacheHit(ctx);
           return again.get(); // another thread or process solved the shot while this one waited
         }
-        FrameFill[] mine = new FrameFill[1];
-        SolveStatus.solving(ctx, SolveStatus.CPU);
-        InpaintSolver solver = new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx));
-        solver.solve(new NodeShotFrames(shot, matteSource, from, to, b), (i, fill) -> {
-          store.put(keys.frame(from + i), Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to),
-              fill.encode());
-          if (from + i == ti) {
-            mine[0] = fill;
-          }
+        String label = "frames " + from + "-" + to + ", " + b.width() + "x" + b.height();
+        return jobs.get().run(ID, label, job -> {
+          NodeShotFrames frames = new NodeShotFrames(shot, matteSource, from, to, b);
+          ImagePlanes source = frames.rgb(ti - from);
+          job.preview("source", ti, "source", Thumbnail.rgb(source));
+          job.preview("matte", ti, "matte", Thumbnail.gray(frames.matte(ti - from), b.width(), b.height(), 1f));
+          job.phase("solving " + (to - from + 1) + " frame(s): flow, propagation, synthesis, blend");
+          FrameFill[] mine = new FrameFill[1];
+          SolveStatus.solving(ctx, SolveStatus.CPU);
+          InpaintSolver solver = new InpaintSolver(settings, job.abortPoll(ctx::checkAbort),
+              job.progressTo(SolveStatus.progress(ctx)));
+          InpaintSolver.Stats stats = solver.solve(frames, (i, fill) -> {
+            CacheKey key = keys.frame(from + i);
+            store.put(key, Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to), fill.encode());
+            job.cacheEntry(key);
+            if (from + i == ti) {
+              mine[0] = fill;
+            }
+          });
+          job.preview("result", ti, "result", Thumbnail.rgb(composite(source, mine[0])));
+          job.message(String.format(java.util.Locale.ROOT, "%d frame(s), %d pixels removed: %d propagated from other "
+              + "frames, %d synthesised; %.1f s", stats.frames(), stats.removalPixels(), stats.propagatedPixels(),
+              stats.synthesisedPixels(), stats.seconds()));
+          SolveStatus.solved(ctx);
+          return mine[0];
         });
-        SolveStatus.solved(ctx);
-        return mine[0];
       });
     } catch (RuntimeException e) {
       throw e;
@@ -176,6 +200,22 @@ public final class InpaintNode implements Node {
     } catch (Exception e) {
       throw new NodeException("Inpaint: the solve failed: " + e, e);
     }
+  }
+
+  /** The result colour of a frame for previews: the source with the fill blended in by its weight. */
+  private static ImagePlanes composite(ImagePlanes source, FrameFill fill) {
+    float[] out = source.data().clone();
+    int plane = source.width() * source.height(), n = fill.pixels();
+    for (int y = 0; y < fill.height(); y++) {
+      for (int x = 0; x < fill.width(); x++) {
+        int k = y * fill.width() + x, p = (fill.y0() + y) * source.width() + fill.x0() + x;
+        float w = fill.weight()[k];
+        for (int c = 0; c < 3; c++) {
+          out[c * plane + p] = out[c * plane + p] * (1 - w) + fill.rgb()[c * n + k] * w;
+        }
+      }
+    }
+    return new ImagePlanes(3, source.height(), source.width(), out);
   }
 
   /** A cached fill, or empty when there is none or it does not decode (then the solve overwrites it). */
