@@ -349,6 +349,7 @@ void run_runtime_check(const char *bundle_dir);
 void run_locale_check(const char *locale_before);
 void run_quiet_boot_check(const char *bundle_dir);
 int run_bench(const char *bundle_dir);
+int run_render_job(const char *job_file, const char *bundle_dir);
 void prepare_plugins(Bundle *b);
 
 /* A render of one plugin configuration, checked against the contract. */
