@@ -211,8 +211,8 @@ final class ExtendCommand implements Callable<Integer> {
               bt.ssim()[h]));
         }
         console.message("extend", table.toString());
-        String safe = String.format(Locale.ROOT, "safe extension length %d frame(s) (PSNR >= %.0f dB)%s",
-            bt.safeLength(), SAFE_PSNR_DB, bt.safeLength() < frames ? "; you asked for " + frames : "");
+        String safe = String.format(Locale.ROOT, "safe extension length %s (PSNR >= %.0f dB)%s",
+            bt.safeLengthText(), SAFE_PSNR_DB, bt.safeLength() < frames ? "; you asked for " + frames : "");
         console.message("extend", safe);
         report.message(safe);
       }
@@ -224,7 +224,8 @@ final class ExtendCommand implements Callable<Integer> {
             Json.fixed(bt.ssim()[h], 5)));
       }
       report.put("backtest", Json.object("frames", bt.psnr().length, "horizons", horizons, "safeLength",
-          bt.safeLength(), "thresholdDb", Json.fixed(bt.thresholdDb(), 1)));
+          bt.safeLength(), "safeLengthIsLowerBound", bt.safeLengthIsLowerBound(), "thresholdDb",
+          Json.fixed(bt.thresholdDb(), 1)));
     } else {
       report.put("backtest", null);
     }
@@ -246,13 +247,18 @@ final class ExtendCommand implements Callable<Integer> {
           ? String.format(Locale.ROOT, "used (back-test %+.2f dB)", bt.appearanceGainDb())
           : bt == null ? "not used (no back-test to show it helps)"
           : String.format(Locale.ROOT, "not used (back-test %+.2f dB)", bt.appearanceGainDb());
-      console.message("extend", String.format(Locale.ROOT, "appearance network trained on the shot: %d steps, loss "
-          + "%.5f -> %.5f; %s", l.length, l[0], l[l.length - 1], used));
-      List<Object> losses = new ArrayList<>();
+      float[] m = training.monitorLosses();
+      console.message("extend", String.format(Locale.ROOT, "appearance network trained on the shot: %d steps, loss on "
+          + "fixed crops %.5f -> %.5f; %s", l.length, m[0], m[m.length - 1], used));
+      List<Object> losses = new ArrayList<>(), monitor = new ArrayList<>();
       for (float v : l) {
         losses.add(Json.fixed(v, 6));
       }
-      report.put("appearanceNetwork", Json.object("steps", l.length, "loss", losses, "heldOutGainDb",
+      for (int i = 0; i < m.length; i++) {
+        monitor.add(Json.object("step", Math.min(i * training.monitorEvery(), l.length), "loss", Json.fixed(m[i], 6)));
+      }
+      report.put("appearanceNetwork", Json.object("steps", l.length, "loss", losses, "monitorLoss", monitor,
+          "heldOutGainDb",
           Json.fixed(training.validationGainDb(), 3), "backtestGainDb",
           bt == null ? null : Json.fixed(bt.appearanceGainDb(), 3), "used", model.useAppearance));
     }

@@ -283,8 +283,8 @@ public final class ExtendShotNode implements Node {
 
   static String summary(ShotExtender.Backtest bt, int toAdd) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "ExtendShot back-test: safe extension length %d frame(s) (PSNR >= %.0f dB over the last %d real frames "
-            + "hidden and predicted)", bt.safeLength(), bt.thresholdDb(), bt.psnr().length));
+        "ExtendShot back-test: safe extension length %s (PSNR >= %.0f dB over the last %d real frames "
+            + "hidden and predicted)", bt.safeLengthText(), bt.thresholdDb(), bt.psnr().length));
     if (bt.safeLength() < toAdd) {
       s.append("; ").append(toAdd).append(" frames are being added");
     }
@@ -293,17 +293,17 @@ public final class ExtendShotNode implements Node {
       s.append(String.format(Locale.ROOT, " %d: %.1f", h + 1, bt.psnr()[h]));
     }
     if (bt.appearance() != null) {
-      float[] l = bt.appearance().losses();
-      s.append(String.format(Locale.ROOT, ". Appearance network trained on the shot: loss %.5f -> %.5f over %d steps, "
-          + "%s (%+.2f dB in the back-test)", l[0], l[l.length - 1], l.length, bt.appearanceHelps() ? "used" : "not used",
-          bt.appearanceGainDb()));
+      float[] l = bt.appearance().monitorLosses();
+      s.append(String.format(Locale.ROOT, ". Appearance network trained on the shot: loss on fixed crops %.5f -> %.5f "
+          + "over %d steps, %s (%+.2f dB in the back-test)", l[0], l[l.length - 1], bt.appearance().losses().length,
+          bt.appearanceHelps() ? "used" : "not used", bt.appearanceGainDb()));
     }
     return s.toString();
   }
 
   /** "12 frames", with a warning when fewer than the frames being added. */
   static String safeLength(ShotExtender.Backtest bt, int toAdd) {
-    String s = bt.safeLength() + " frame(s)";
+    String s = bt.safeLengthText();
     return bt.safeLength() < toAdd ? s + " (fewer than the " + toAdd + " being added)" : s;
   }
 

@@ -60,7 +60,13 @@ public final class ShotExtender {
   }
 
   /** What training the appearance network did: loss per step, held-out PSNR gain (dB), whether it is used. */
-  public record AppearanceTraining(float[] losses, double validationGainDb, boolean used) {
+  /**
+   * What training the appearance network did: loss per step (random crops, noisy), the loss on
+   * fixed monitoring crops every {@code monitorEvery} steps (first before any step, last after
+   * the last), held-out PSNR gain (dB), whether it is used.
+   */
+  public record AppearanceTraining(float[] losses, float[] monitorLosses, int monitorEvery, double validationGainDb,
+                                   boolean used) {
   }
 
   /** Training pairs for the appearance network: the last few frames of the shot. */
@@ -130,7 +136,8 @@ public final class ShotExtender {
     /** The appearance network's training (losses per step, held-out gain), or null. */
     public AppearanceTraining appearanceTraining() {
       AppearanceTraining t = appearance == null ? null : appearance.training;
-      return t == null ? null : new AppearanceTraining(t.losses().clone(), t.validationGainDb(), t.used());
+      return t == null ? null : new AppearanceTraining(t.losses().clone(), t.monitorLosses().clone(), t.monitorEvery(),
+          t.validationGainDb(), t.used());
     }
 
     public int objectPixels() {
@@ -915,6 +922,15 @@ public final class ShotExtender {
   /** Back-test: PSNR per horizon of predicting the last {@code k} frames from the ones before. */
   public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte,
                          double appearanceGainDb, boolean appearanceHelps, AppearanceTraining appearance) {
+    /** Whether every hidden frame passed, so the safe length is a lower bound (the back-test saw no further). */
+    public boolean safeLengthIsLowerBound() {
+      return safeLength == psnr.length;
+    }
+
+    /** "5 frame(s)", or "at least 8 frame(s)" when every hidden frame passed. */
+    public String safeLengthText() {
+      return (safeLengthIsLowerBound() ? "at least " : "") + safeLength + " frame(s)";
+    }
   }
 
   /**
