@@ -7,14 +7,14 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /** A predicted frame in the sequence cache: little-endian magic "WFXP", format, C, H, W, then the float planes. */
-final class PlanesRecord {
+public final class PlanesRecord {
   private PlanesRecord() {}
 
   private static final int MAGIC = 0x50584657; // "WFXP" read little-endian
   private static final int FORMAT = 1;
   private static final int HEADER = 5 * Integer.BYTES;
 
-  static byte[] encode(ImagePlanes p) {
+  public static byte[] encode(ImagePlanes p) {
     ByteBuffer b = ByteBuffer.allocate(HEADER + 4 * p.data().length).order(ByteOrder.LITTLE_ENDIAN);
     b.putInt(MAGIC).putInt(FORMAT).putInt(p.channels()).putInt(p.height()).putInt(p.width());
     b.asFloatBuffer().put(p.data());
@@ -22,7 +22,7 @@ final class PlanesRecord {
   }
 
   /** The record, or IllegalArgumentException when it does not add up. */
-  static ImagePlanes decode(MemorySegment s) {
+  public static ImagePlanes decode(MemorySegment s) {
     if (s.byteSize() < HEADER) {
       throw new IllegalArgumentException("predicted-frame record shorter than its header");
     }

@@ -26,7 +26,8 @@ import java.util.Map;
  * <p>File: safetensors, one F32 tensor {@code level<l>} of shape [T,H,W,3] per level, and metadata
  * {@code format} = {@value #FORMAT}, {@code version}, {@code method}, the reference's width, height
  * and frames, the pyramid settings, and {@code sourceDigest} (SHA-256 of level 0's float bits,
- * little-endian), checked on load so a damaged data area is caught, not sampled.
+ * little-endian). On load the digest is checked and the coarser levels are rebuilt from level 0 and
+ * compared bit for bit, so a damaged data area is caught, not sampled.
  */
 public record ShotModel(Pyramid pyramid, Video[] levels) {
   public static final String FORMAT = "worldfx-shot-model";
@@ -212,6 +213,12 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
       if (!model.sourceDigest().equals(meta.get("sourceDigest"))) {
         throw new ShotModelException(file, "level 0 does not match its recorded SHA-256 (sourceDigest): the file is "
             + "damaged");
+      }
+      ShotModel rebuilt = build(levels[0], pyramid); // the coarser levels are a deterministic function of level 0
+      for (int l = 1; l < levelCount; l++) {
+        if (!Arrays.equals(rebuilt.levels[l].data(), levels[l].data())) {
+          throw new ShotModelException(file, "level" + l + " is not the pyramid level of level 0: the file is damaged");
+        }
       }
       return model;
     } catch (ShotModelException e) {
