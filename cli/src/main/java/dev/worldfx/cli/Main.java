@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 /** worldfx: the headless runner. Exit codes are documented in the README. */
 @Command(name = "worldfx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "WorldFX headless runner: run the Inpaint, ExtendShot and Generate nodes without a host.",
-    subcommands = {DemoCommand.class, RunCommand.class, InpaintCommand.class, ExtendCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, InpaintCommand.class, ExtendCommand.class, GenerateCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class,
         InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:", "  worldfx demo --out /tmp/worldfx-demo", "  worldfx run shot.textproto", "  worldfx bench bridge", "  worldfx install --user",
         "  worldfx doctor"})

@@ -138,7 +138,12 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
 
   /** Writes the model file atomically (a temporary file renamed into place). */
   public void save(Path file) throws IOException {
-    Map<String, String> meta = new LinkedHashMap<>();
+    save(file, Map.of());
+  }
+
+  /** As {@link #save(Path)}, with extra metadata entries (e.g. the reference's bits per channel). */
+  public void save(Path file, Map<String, String> extra) throws IOException {
+    Map<String, String> meta = new LinkedHashMap<>(extra);
     meta.put("format", FORMAT);
     meta.put("version", VERSION);
     meta.put("method", METHOD);
@@ -229,6 +234,15 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
       throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw new ShotModelException(file, e.getMessage());
+    }
+  }
+
+  /** A model file's metadata (checked by {@link #load} first: call this after it). */
+  public static Map<String, String> metadata(Path file) {
+    try (Arena arena = Arena.ofConfined()) {
+      return Map.copyOf(SafeTensors.open(file, arena).metadata());
+    } catch (IOException e) {
+      throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
     }
   }
 
