@@ -159,7 +159,6 @@ bool fixture_check_output(const Fixture *f, const Image *out, double t, OfxRectI
     .mask = f->mask,
     .matte_source = matte_source_of(s),
     .seed = (uint32_t)s->seed,
-    .variation = (float)(s->variation >= 0 ? s->variation : 0.25),
     .time = t,
     .predicted = s->plugin == PLUGIN_EXTEND && f->nframes > 0
         && (floor(t) < s->first_frame || floor(t) > s->first_frame + f->nframes - 1),
@@ -262,7 +261,7 @@ static const RenderVariant render_variants[] = {
   {PLUGIN_EXTEND, CTX_FILTER, "range100-109-t104", -1, 0, 0, -1, 104, 0, 100},
   {PLUGIN_EXTEND, CTX_FILTER, "range100-109-t95-backward-predicted", -1, 0, 0, -1, 95, 1, 100},
   {PLUGIN_EXTEND, CTX_GENERAL, "range100-109-t115-forward-predicted", -1, 0, 0, -1, 115, 0, 100},
-  /* Generate: the noise (floor of a fractional time too) and the filter blend. */
+  /* Generate: the no-model noise pattern (floor of a fractional time too) and the Filter's VGPNN sample. */
   {PLUGIN_GENERATE, CTX_GENERATOR, "seed0-t4", -1, 0, 0, -1, 4, 0, 0},
   {PLUGIN_GENERATE, CTX_GENERATOR, "seed12345-t3.7", -1, 0, 12345, -1, 3.7, 0, 0},
   {PLUGIN_GENERATE, CTX_GENERATOR, "seed2147483647-t0", -1, 0, 2147483647, -1, 0, 0, 0},
