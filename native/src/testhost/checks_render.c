@@ -159,6 +159,7 @@ bool fixture_check_output(const Fixture *f, const Image *out, double t, OfxRectI
     .mask = f->mask,
     .matte_source = matte_source_of(s),
     .seed = (uint32_t)s->seed,
+    .variation = (float)(s->variation >= 0 ? s->variation : 0.25),
     .time = t,
     .predicted = s->plugin == PLUGIN_EXTEND && f->nframes > 0
         && (floor(t) < s->first_frame || floor(t) > s->first_frame + f->nframes - 1),
