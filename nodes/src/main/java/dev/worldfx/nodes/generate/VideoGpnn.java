@@ -30,6 +30,7 @@ public final class VideoGpnn {
   static final int COARSEST_ROUNDS = 6;
   static final int LEVEL_ROUNDS = 2;
   static final int SEARCH_PASSES = 2;
+  static final int REVERSE_PASSES = 1;
   /** GPNN's completeness α, for mean squared patch distances of values in [0,1]. */
   static final float ALPHA = 0.005f;
   /** Noise standard deviation per unit of variation, in pixel values; measured on test shots (see VideoGpnnTest). */
@@ -73,8 +74,8 @@ public final class VideoGpnn {
     for (int i = 0; i < d.length; i++) {
       d[i] += (float) (sigma * rng.nextGaussian());
     }
-    int[] field = null;
-    SpaceTimePatchMatch.Grid fieldQuery = null, fieldKey = null;
+    Field forward = new Field();
+    Field reverse = new Field();
     for (int l = top; l >= 0; l--) {
       abort.run();
       Video value = ref[l];
@@ -87,21 +88,16 @@ public final class VideoGpnn {
       for (int round = 0; round < rounds; round++) {
         // First round below the top: blurred keys (the coarser reference level upsampled), sharp values.
         Video key = l < top && round == 0 ? ref[l + 1].resized(value.frames(), value.height(), value.width()) : value;
-        float[] completeness = completeness(sample, key, pt, p.patchSize(), rng);
-        SpaceTimePatchMatch nn = new SpaceTimePatchMatch(sample, key, pt, p.patchSize(), completeness, ALPHA);
-        if (field != null && sameShape(fieldQuery, nn.queryGrid()) && sameShape(fieldKey, nn.keyGrid())) {
-          System.arraycopy(field, 0, nn.match, 0, field.length);
-          nn.rescore();
-        } else if (field != null) {
-          nn.initScaled(field, fieldQuery, fieldKey);
-        } else {
-          nn.initRandom(rng);
-        }
-        nn.search(SEARCH_PASSES + (field == null ? 1 : 0), rng);
+        // GPNN's completeness: each key patch's distance to its nearest sample patch (reverse search).
+        SpaceTimePatchMatch back = new SpaceTimePatchMatch(key, sample, pt, p.patchSize(), null, 0f);
+        reverse.start(back, rng);
+        back.search(REVERSE_PASSES, rng);
+        reverse.keep(back);
+        SpaceTimePatchMatch nn = new SpaceTimePatchMatch(sample, key, pt, p.patchSize(), back.cost, ALPHA);
+        boolean fresh = forward.start(nn, rng);
+        nn.search(SEARCH_PASSES + (fresh ? 1 : 0), rng);
+        forward.keep(nn);
         sample = nn.vote(value);
-        field = nn.match;
-        fieldQuery = nn.queryGrid();
-        fieldKey = nn.keyGrid();
         work += value.data().length;
         progress.accept(Math.min(1, work / total));
       }
@@ -109,18 +105,31 @@ public final class VideoGpnn {
     return sample;
   }
 
-  /**
-   * For every key patch, the distance to its (approximately) nearest sample patch: the denominator
-   * of GPNN's normalised score, found by a reverse PatchMatch from the key to the sample.
-   */
-  private static float[] completeness(Video sample, Video key, int pt, int ps, SplittableRandom rng) {
-    SpaceTimePatchMatch reverse = new SpaceTimePatchMatch(key, sample, pt, ps, null, 0f);
-    reverse.initRandom(rng);
-    reverse.search(SEARCH_PASSES, rng);
-    return reverse.cost;
-  }
+  /** A nearest-neighbour field carried from round to round and level to level (PatchMatch's warm start). */
+  private static final class Field {
+    int[] match;
+    SpaceTimePatchMatch.Grid query;
+    SpaceTimePatchMatch.Grid key;
 
-  private static boolean sameShape(SpaceTimePatchMatch.Grid a, SpaceTimePatchMatch.Grid b) {
-    return a.equals(b);
+    /** Seeds {@code nn} from the kept field (as is, or scaled to new grids); randomly the first time (true). */
+    boolean start(SpaceTimePatchMatch nn, SplittableRandom rng) {
+      if (match == null) {
+        nn.initRandom(rng);
+        return true;
+      }
+      if (query.equals(nn.queryGrid()) && key.equals(nn.keyGrid())) {
+        System.arraycopy(match, 0, nn.match, 0, match.length);
+        nn.rescore();
+      } else {
+        nn.initScaled(match, query, key);
+      }
+      return false;
+    }
+
+    void keep(SpaceTimePatchMatch nn) {
+      match = nn.match;
+      query = nn.queryGrid();
+      key = nn.keyGrid();
+    }
   }
 }
