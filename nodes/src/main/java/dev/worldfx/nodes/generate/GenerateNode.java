@@ -15,7 +15,6 @@ import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.Shot;
-import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
 import dev.worldfx.nodes.cache.SequenceCache;
@@ -203,12 +202,12 @@ public final class GenerateNode implements Node {
     };
     SequenceCache store = cache.get();
     try {
-      Optional<ImagePlanes> hit = read(store, key.apply(index));
+      Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(index));
       if (hit.isPresent()) {
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
-        Optional<ImagePlanes> again = read(store, key.apply(index));
+        Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(index));
         if (again.isPresent()) {
           return again.get();
         }
@@ -228,18 +227,6 @@ public final class GenerateNode implements Node {
       throw new RenderAbortedException();
     } catch (Exception e) {
       throw new NodeException("Generate: the sample failed: " + e, e);
-    }
-  }
-
-  private static Optional<ImagePlanes> read(SequenceCache store, CacheKey key) throws IOException {
-    Optional<CacheEntry> entry = store.get(key);
-    if (entry.isEmpty()) {
-      return Optional.empty();
-    }
-    try (CacheEntry e = entry.get()) {
-      return Optional.of(PlanesRecord.decode(e.payload()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
     }
   }
 
