@@ -111,6 +111,11 @@ public final class GenerateNode implements Node {
     }
     int index = Math.clamp((int) Math.floor(ctx.time()) - first, 0, last - first);
     RectI bounds = here.bounds();
+    try {
+      ShotModel.requireWithinLimit(last - first + 1, bounds.height(), bounds.width(), "the Source shot");
+    } catch (IllegalArgumentException e) {
+      throw new NodeException("Generate: " + e.getMessage(), e);
+    }
     ImagePlanes frame;
     if (first == last) {
       frame = sampleFrame(ctx, List.of(here.digest()), 1, index, () -> List.of(ImagePlanes.rgbOf(here, bounds)));
@@ -218,6 +223,8 @@ public final class GenerateNode implements Node {
         }
         return sample.frame(index);
       });
+    } catch (IllegalArgumentException e) {
+      throw new NodeException("Generate: " + e.getMessage(), e);
     } catch (RuntimeException e) {
       throw e;
     } catch (IOException e) {

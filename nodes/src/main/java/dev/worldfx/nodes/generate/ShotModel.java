@@ -35,6 +35,11 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
   public static final String METHOD = "VGPNN: Video-GPNN patch nearest-neighbour generation (Haim et al., \"Diverse "
       + "Generation from a Single Video Made Possible\", ECCV 2022; GPNN, Granot et al., \"Drop the GAN\", CVPR 2022)";
   private static final int CHANNELS = 3;
+  /**
+   * The most pixels x frames a reference or a sample may have (e.g. 640x360x72 or 1920x1080x8): the
+   * search is single-threaded and the pyramids are held in memory (about 60 bytes per pixel-frame).
+   */
+  public static final long MAX_PIXEL_FRAMES = 1L << 24;
 
   /**
    * Pyramid settings: patches of {@code patchFrames} x {@code patchSize} x {@code patchSize};
@@ -104,6 +109,7 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
       throw new IllegalArgumentException("the reference is " + reference.width() + "x" + reference.height()
           + "; Generate needs at least " + pyramid.patchSize() + "x" + pyramid.patchSize() + " pixels");
     }
+    requireWithinLimit(reference.frames(), reference.height(), reference.width(), "the reference");
     for (float v : reference.data()) {
       if (!Float.isFinite(v)) {
         throw new IllegalArgumentException("the reference has a NaN or infinite pixel value");
@@ -117,6 +123,14 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
       levels[l] = reference.resized(s[0], s[1], s[2]);
     }
     return new ShotModel(pyramid, levels);
+  }
+
+  static void requireWithinLimit(long frames, long height, long width, String what) {
+    if (frames * height * width > MAX_PIXEL_FRAMES) {
+      throw new IllegalArgumentException(what + " is " + width + "x" + height + "x" + frames + " frames = "
+          + frames * height * width + " pixel-frames; this build generates at most " + MAX_PIXEL_FRAMES
+          + " (e.g. 640x360x72): use a shorter range or a smaller proxy");
+    }
   }
 
   /** SHA-256 of level 0's float bits, little-endian, as lower-case hex. */

@@ -49,6 +49,7 @@ public final class VideoGpnn {
     if (frames < 1) {
       throw new IllegalArgumentException("a sample needs at least one frame, got " + frames);
     }
+    ShotModel.requireWithinLimit(frames, model.height(), model.width(), "the sample");
     if (!(variation >= 0) || Double.isInfinite(variation)) {
       throw new IllegalArgumentException("variation must be finite and non-negative, got " + variation);
     }

@@ -99,6 +99,9 @@ class VideoGpnnTest {
     assertThrows(IllegalArgumentException.class, () -> VideoGpnn.sample(model, 4, 1, Double.NaN, () -> {}, f -> {}));
     assertThrows(IllegalArgumentException.class,
         () -> ShotModel.build(MovingDiscs.shot(2, 4, 40), ShotModel.Pyramid.DEFAULT));
+    IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+        () -> VideoGpnn.sample(model, 10000, 1, 0.25, () -> {}, f -> {}));
+    assertTrue(tooLong.getMessage().contains("at most"), tooLong.getMessage());
   }
 
   /** The coarsest level plus the sampler's noise, upsampled to full size: where a sample starts. */
