@@ -37,7 +37,7 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
   private static final int CHANNELS = 3;
   /**
    * The most pixels x frames a reference or a sample may have (e.g. 640x360x72 or 1920x1080x8): the
-   * search is single-threaded and the pyramids are held in memory (about 60 bytes per pixel-frame).
+   * search runs on the CPU and the pyramids are held in memory (about 60 bytes per pixel-frame).
    */
   public static final long MAX_PIXEL_FRAMES = 1L << 24;
 

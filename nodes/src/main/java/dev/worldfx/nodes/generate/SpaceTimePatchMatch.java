@@ -1,6 +1,7 @@
 package dev.worldfx.nodes.generate;
 
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Approximate nearest space-time patches: PatchMatch (Barnes et al., SIGGRAPH 2009) extended to
@@ -14,10 +15,13 @@ import java.util.SplittableRandom;
  * CVPR 2022, eq. 2), which makes a key patch that some query already matches closely cheaper to
  * reuse than one nobody needs less, so that the output keeps all of the reference's content.
  *
- * <p>Only valid patch positions (wholly inside the video). One thread and one seeded
- * {@link SplittableRandom}: the same inputs give the same field, bit for bit.
+ * <p>Only valid patch positions (wholly inside the video). Seeded {@link SplittableRandom}s and
+ * bands fixed by the grid's size (see {@link #search}): the same inputs give the same field, bit for
+ * bit, on any number of threads.
  */
 final class SpaceTimePatchMatch {
+  private static final int ROWS_PER_BAND = 8;
+  private static final int MAX_BANDS = 32;
   private final Video query;
   private final Video key;
   private final int pt;
@@ -72,8 +76,8 @@ final class SpaceTimePatchMatch {
   void initRandom(SplittableRandom rng) {
     for (int i = 0; i < match.length; i++) {
       match[i] = rng.nextInt(k.count());
-      cost[i] = score(i, match[i], Float.POSITIVE_INFINITY);
     }
+    rescore();
   }
 
   /** Starts from a field over other grids (a coarser level's), its positions scaled to these grids. */
@@ -87,46 +91,62 @@ final class SpaceTimePatchMatch {
           int m = from[fromQuery.index(ft, fy, fx)];
           int mx = m % fromKey.nx, my = (m / fromKey.nx) % fromKey.ny, mt = m / (fromKey.nx * fromKey.ny);
           int kt = scale(mt, fromKey.nt, k.nt), ky = scale(my, fromKey.ny, k.ny), kx = scale(mx, fromKey.nx, k.nx);
-          int i = q.index(t, y, x);
-          match[i] = k.index(kt, ky, kx);
-          cost[i] = score(i, match[i], Float.POSITIVE_INFINITY);
+          match[q.index(t, y, x)] = k.index(kt, ky, kx);
         }
       }
     }
+    rescore();
   }
 
   /** Keeps the field, rescoring it (the key video's pixels or the completeness changed). */
   void rescore() {
-    for (int i = 0; i < match.length; i++) {
-      cost[i] = score(i, match[i], Float.POSITIVE_INFINITY);
-    }
+    IntStream.range(0, match.length).parallel().forEach(i -> cost[i] = score(i, match[i], Float.POSITIVE_INFINITY));
   }
 
   private static int scale(int v, int n, int m) {
     return n <= 1 ? 0 : Math.min(m - 1, (int) Math.round((double) v * (m - 1) / (n - 1)));
   }
 
-  /** {@code passes} PatchMatch scans, alternating forward and backward. */
+  /**
+   * {@code passes} PatchMatch scans, alternating forward and backward, in bands of patch rows searched
+   * in parallel. The bands depend only on the grid's size, each has its own random stream drawn from
+   * {@code rng} in order, and propagation stays inside a band, so the field does not depend on the
+   * number of threads or their timing.
+   */
   void search(int passes, SplittableRandom rng) {
-    for (int pass = 0; pass < passes; pass++) {
-      boolean forward = pass % 2 == 0;
-      int step = forward ? 1 : -1;
-      int n = q.count();
-      for (int s = 0; s < n; s++) {
-        int i = forward ? s : n - 1 - s;
-        int x = i % q.nx, y = (i / q.nx) % q.ny, t = i / (q.nx * q.ny);
-        // Propagation: the scan-predecessor along each axis, its match moved one step along.
-        if (x - step >= 0 && x - step < q.nx) {
-          tryShifted(i, match[i - step], step, 0, 0);
-        }
-        if (y - step >= 0 && y - step < q.ny) {
-          tryShifted(i, match[i - step * q.nx], 0, step, 0);
-        }
-        if (t - step >= 0 && t - step < q.nt) {
-          tryShifted(i, match[i - step * q.nx * q.ny], 0, 0, step);
-        }
-        randomSearch(i, rng);
+    int bands = Math.clamp(q.ny / ROWS_PER_BAND, 1, MAX_BANDS);
+    long[] seeds = new long[bands];
+    for (int b = 0; b < bands; b++) {
+      seeds[b] = rng.nextLong();
+    }
+    IntStream.range(0, bands).parallel().forEach(b -> {
+      SplittableRandom bandRng = new SplittableRandom(seeds[b]);
+      int y0 = q.ny * b / bands, y1 = q.ny * (b + 1) / bands;
+      for (int pass = 0; pass < passes; pass++) {
+        scan(pass % 2 == 0, y0, y1, bandRng);
       }
+    });
+  }
+
+  private void scan(boolean forward, int y0, int y1, SplittableRandom rng) {
+    int step = forward ? 1 : -1;
+    int rows = y1 - y0;
+    int n = q.nt * rows * q.nx;
+    for (int s = 0; s < n; s++) {
+      int j = forward ? s : n - 1 - s;
+      int x = j % q.nx, y = y0 + (j / q.nx) % rows, t = j / (q.nx * rows);
+      int i = q.index(t, y, x);
+      // Propagation: the scan-predecessor along each axis, its match moved one step along.
+      if (x - step >= 0 && x - step < q.nx) {
+        tryShifted(i, match[i - step], step, 0, 0);
+      }
+      if (y - step >= y0 && y - step < y1) {
+        tryShifted(i, match[i - step * q.nx], 0, step, 0);
+      }
+      if (t - step >= 0 && t - step < q.nt) {
+        tryShifted(i, match[i - step * q.nx * q.ny], 0, 0, step);
+      }
+      randomSearch(i, rng);
     }
   }
 

@@ -42,6 +42,17 @@ class VideoGpnnTest {
   }
 
   @Test
+  void sameBitsOnOneThreadAsOnTheCommonPool() throws Exception {
+    java.util.concurrent.ForkJoinPool one = new java.util.concurrent.ForkJoinPool(1);
+    try {
+      Video single = one.submit(() -> VideoGpnn.sample(model, T, 7, 0.25, () -> {}, f -> {})).get();
+      assertArrayEquals(sample7.data(), single.data());
+    } finally {
+      one.shutdown();
+    }
+  }
+
+  @Test
   void anotherSeedAnotherSample() {
     Video other = VideoGpnn.sample(model, T, 8, 0.25, () -> {}, f -> {});
     double diff = meanAbsDiff(sample7, 0, other, 0, T);
