@@ -141,20 +141,32 @@ public final class GenerateNode implements Node {
     }
     Path path = Path.of(file);
     byte[] digest = fileDigest(path);
-    ShotModel[] model = new ShotModel[1];
     int requested = ctx.params().getInt(GenerateParams.FRAMES.name());
-    int length = requested > 0 ? requested : loaded(model, path).frames();
+    int length = requested > 0 ? requested : framesOf(path);
     int index = Math.floorMod((int) Math.floor(ctx.time()), length);
-    ImagePlanes frame = sampleFrame(ctx, List.of(digest), length, index, null, () -> loaded(model, path));
+    ImagePlanes frame = sampleFrame(ctx, List.of(digest), length, index, null, () -> ShotModel.load(path));
     RectI bounds = new RectI(0, 0, frame.width(), frame.height());
     store(ctx, out, frame, bounds, null);
   }
 
-  private static ShotModel loaded(ShotModel[] holder, Path path) {
-    if (holder[0] == null) {
-      holder[0] = ShotModel.load(path);
+  /** The model's own length from its metadata (cheap: the file is checked in full when it is sampled). */
+  private static int framesOf(Path path) {
+    Map<String, String> meta = ShotModel.metadata(path);
+    if (!ShotModel.FORMAT.equals(meta.get("format"))) {
+      throw new ShotModelException(path, "not a WorldFX shot model (metadata 'format' is "
+          + (meta.get("format") == null ? "missing" : "'" + meta.get("format") + "'") + ")");
     }
-    return holder[0];
+    String frames = meta.get("frames");
+    try {
+      int n = Integer.parseInt(frames);
+      if (n >= 1) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ShotModelException(path, "metadata 'frames' is " + (frames == null ? "missing" : "'" + frames + "'")
+        + ", not a positive whole number");
   }
 
   /** Writes RGB over {@code bounds}; alpha from {@code alphaOf} (byte-exact), or 1; zero outside {@code bounds}. */

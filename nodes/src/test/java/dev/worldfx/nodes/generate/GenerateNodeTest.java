@@ -18,6 +18,8 @@ import dev.worldfx.nodes.local.LocalRenderContext;
 import dev.worldfx.nodes.local.SpecParamValues;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.NodeException;
+import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.io.SafeTensorsWriter;
 import dev.worldfx.nodes.cache.SequenceCache;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
@@ -226,6 +228,13 @@ class GenerateNodeTest {
     NodeException e = assertThrows(NodeException.class,
         () -> render(NodeContext.GENERATOR, 0, 0, Map.of("modelFile", file.toString()), null, BOUNDS, out));
     assertTrue(e.getMessage().contains("shot model file") && e.getMessage().contains("bad.safetensors"), e.getMessage());
+    Path foreign = cacheDir.resolve("foreign.safetensors");
+    try (Arena a = Arena.ofConfined()) {
+      SafeTensorsWriter.write(foreign, Map.of("w", Tensor.of(a, new float[] {1}, 1)), Map.of("format", "pt"));
+    }
+    NodeException other = assertThrows(NodeException.class,
+        () -> render(NodeContext.GENERATOR, 0, 0, Map.of("modelFile", foreign.toString()), null, BOUNDS, out));
+    assertTrue(other.getMessage().contains("not a WorldFX shot model"), other.getMessage());
     NodeException missing = assertThrows(NodeException.class, () -> render(NodeContext.GENERATOR, 0, 0,
         Map.of("modelFile", cacheDir.resolve("none.safetensors").toString()), null, BOUNDS, out));
     assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
