@@ -155,6 +155,7 @@ int main(int argc, char **argv) {
     run_thread_checks(&bundle);
     run_abort_checks(&bundle);
     run_bad_input_checks(&bundle);
+    run_pages_checks(&bundle);
     run_load_unload_check(&bundle);
     run_second_bundle_check(&bundle, bundle_dir);
     run_runtime_check(bundle_dir);

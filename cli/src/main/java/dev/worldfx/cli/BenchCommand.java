@@ -1,12 +1,17 @@
 package dev.worldfx.cli;
 
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +36,7 @@ import picocli.CommandLine.Spec;
         "extend: back-test, solve and extend a 48-frame 640x360 synthetic shot by 16 frames, draft and final, each in "
             + "a fresh JVM: time and peak RSS. Goal: < 60 s draft."},
     footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels", "  worldfx bench inpaint",
+        "  worldfx bench extend --report bench-extend.json",
         "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24", "  worldfx bench extend"})
 final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint | extend")
@@ -52,17 +58,43 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  ReportOption reportFile;
+
+  private final Console console;
+  private final Report report;
+
+  @Inject
+  BenchCommand(Console console, Report report) {
+    this.console = console;
+    this.report = report;
+  }
+
   @Override
   public Integer call() throws Exception {
+    report.put("benchmark", which);
+    // What the benchmark prints goes to people (stdout, or stderr with --json) and into the report.
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream text = new PrintStream(new TeeOutputStream(console.json() ? System.err : System.out, printed), true,
+        StandardCharsets.UTF_8);
+    try (var p = report.phase(which)) {
+      return run(text);
+    } finally {
+      text.flush();
+      report.put("output", printed.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+  }
+
+  private int run(PrintStream text) throws Exception {
     if ("inpaint".equals(which)) {
-      return InpaintBench.runAll(inpaintCases(), System.out, System.err);
+      return InpaintBench.runAll(inpaintCases(), text, System.err);
     }
     if ("extend".equals(which)) {
       List<Boolean> qualities = new ArrayList<>();
       for (String q : this.qualities) {
         qualities.add(InpaintBench.parseQuality(q.trim()));
       }
-      return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, System.out, System.err);
+      return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, text, System.err);
     }
     Path root = Path.of(System.getProperty("worldfx.root", "."));
     List<String> command = switch (which) {
@@ -83,7 +115,9 @@ final class BenchCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("unknown benchmark '" + which
           + "' (known: bridge, kernels, inpaint, extend)");
     };
-    Process p = new ProcessBuilder(command).inheritIO().start();
+    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    p.getInputStream().transferTo(text);
     return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
   }
 
@@ -106,6 +140,34 @@ final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return cases;
+  }
+
+  /** Writes everything to two streams. */
+  private static final class TeeOutputStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeOutputStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      a.flush();
+    }
   }
 
   private static void require(boolean present, String what) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.worldfx.cli.exr.ExrPixelType;
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
@@ -19,7 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** worldfx generate end to end, both forms, on a small PNG shot of a disc crossing a striped background. */
+/** worldfx generate end to end, both forms, on a small PNG or EXR shot of a disc crossing a striped background. */
 class GenerateCommandTest {
   private static final int W = 40;
   private static final int H = 32;
@@ -28,24 +29,35 @@ class GenerateCommandTest {
   Path tmp;
 
   private void writeShot(int first, int last, int skip) throws IOException {
+    writeShot(first, last, skip, null);
+  }
+
+  /** PNG 16-bit, or with {@code exr} an EXR sequence of that type whose values reach 4 (HDR). */
+  private void writeShot(int first, int last, int skip, ExrPixelType exr) throws IOException {
+    float gain = exr == null ? 1 : 4;
     try (Arena arena = Arena.ofConfined()) {
       for (int n = first; n <= last; n++) {
         if (n == skip) {
           continue;
         }
-        FrameView f = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.SHORT, Components.RGBA);
+        FrameView f = FrameView.allocate(arena, new RectI(0, 0, W, H), exr == null ? PixelDepth.SHORT
+            : PixelDepth.FLOAT, Components.RGBA);
         double cx = 8 + 3.0 * (n - first), cy = 12 + 1.0 * (n - first);
         for (int y = 0; y < H; y++) {
           for (int x = 0; x < W; x++) {
             double cover = Math.clamp(6.5 - Math.hypot(x - cx, y - cy), 0, 1);
             for (int c = 0; c < 3; c++) {
               double bg = 0.45 + 0.3 * Math.sin((x + 0.6 * y) * 0.6 + c) * (0.6 + 0.4 * y / H);
-              f.store(x, y, c, (float) (bg * (1 - cover) + (c == 0 ? 0.9 : 0.15) * cover));
+              f.store(x, y, c, gain * (float) (bg * (1 - cover) + (c == 0 ? 0.9 : 0.15) * cover));
             }
             f.store(x, y, 3, 1f);
           }
         }
-        PngWriter.write(f, tmp.resolve(String.format("IN/%04d.png", n)), 16, false);
+        if (exr == null) {
+          PngWriter.write(f, tmp.resolve(String.format("IN/%04d.png", n)), 16, false);
+        } else {
+          ImageFiles.write(f, tmp.resolve(String.format("IN/%04d.exr", n)), new ImageFiles.Header(f.bounds(), true, exr));
+        }
       }
     }
   }
@@ -72,7 +84,7 @@ class GenerateCommandTest {
     List<byte[]> all = new ArrayList<>();
     for (String name : names(folder)) {
       try (Arena arena = Arena.ofConfined()) {
-        FrameView f = PngReader.read(arena, tmp.resolve(folder).resolve(name));
+        FrameView f = ImageFiles.read(arena, tmp.resolve(folder).resolve(name));
         byte[] b = new byte[W * H * 3 * 4];
         int k = 0;
         for (int y = 0; y < H; y++) {
@@ -128,6 +140,41 @@ class GenerateCommandTest {
   }
 
   @Test
+  void anExrReferenceGivesExrFramesOfItsTypeAndItsModelRemembersTheType() throws IOException {
+    writeShot(5, 9, -1, ExrPixelType.HALF);
+    Path model = tmp.resolve("hdr.safetensors");
+    CliRun a = generate("--reference", tmp.resolve("IN/%04d.exr").toString(), "--output",
+        tmp.resolve("A/%04d.exr").toString(), "--frames", "6", "--seed", "2", "--save-model", model.toString());
+    assertEquals(0, a.exit(), a.err());
+    assertEquals(List.of("0005.exr", "0006.exr", "0007.exr", "0008.exr", "0009.exr", "0010.exr"), names("A"));
+    ImageFiles.Header header = ImageFiles.header(tmp.resolve("A/0005.exr"));
+    assertEquals(ExrPixelType.HALF, header.exrType(), "half in, half out");
+    assertFalse(header.alpha(), "generated frames are RGB");
+    float max = 0;
+    try (Arena arena = Arena.ofConfined()) {
+      FrameView f = ImageFiles.read(arena, tmp.resolve("A/0005.exr"));
+      for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+          max = Math.max(max, f.sample(x, y, 0));
+        }
+      }
+    }
+    assertTrue(max > 1.5f, "HDR values pass through unclamped: max " + max);
+
+    CliRun fromModel = generate("--model", model.toString(), "--output", tmp.resolve("B/%04d.exr").toString(),
+        "--frames", "6", "--seed", "2", "--start", "5");
+    assertEquals(0, fromModel.exit(), fromModel.err());
+    assertEquals(ExrPixelType.HALF, ImageFiles.header(tmp.resolve("B/0005.exr")).exrType(), "the model kept the type");
+    assertBytesEqual(pixels("A"), pixels("B"));
+
+    CliRun png = generate("--model", model.toString(), "--output", out("C"), "--frames", "1", "--seed", "2");
+    assertEquals(0, png.exit(), png.err());
+    try (Arena arena = Arena.ofConfined()) {
+      assertEquals(PixelDepth.SHORT, PngReader.read(arena, tmp.resolve("C/0000.png")).depth(), "EXR to PNG is 16-bit");
+    }
+  }
+
+  @Test
   void usageErrorsExitTwo() throws IOException {
     writeShot(0, 3, -1);
     Path model = tmp.resolve("m.safetensors");
@@ -153,12 +200,24 @@ class GenerateCommandTest {
     Files.writeString(bad, "not a model");
     CliRun corrupt = generate("--model", bad.toString(), "--output", out("O"), "--frames", "3", "--seed", "1");
     assertEquals(3, corrupt.exit(), corrupt.err());
-    assertTrue(corrupt.err().startsWith("worldfx: shot model file ") && corrupt.err().strip().lines().count() == 1,
+    assertTrue(corrupt.err().startsWith("worldfx: error: shot model file ") && corrupt.err().strip().lines().count() == 1,
         corrupt.err());
     CliRun missing = generate("--model", tmp.resolve("none.safetensors").toString(), "--output", out("O"), "--frames",
         "3");
     assertEquals(3, missing.exit(), missing.err());
     assertFalse(Files.exists(tmp.resolve("O")), "nothing written on an input error");
+  }
+
+  @Test
+  void anUnwritableModelFileIsAnOutputErrorBeforeAnyWork() throws IOException {
+    writeShot(0, 3, -1);
+    Files.writeString(tmp.resolve("blocker"), "a file where a folder should be");
+    CliRun r = generate("--reference", in(), "--output", out("O"), "--frames", "3", "--save-model",
+        tmp.resolve("blocker/m.safetensors").toString());
+    assertEquals(Main.EXIT_OUTPUT, r.exit(), r.err());
+    assertTrue(r.err().startsWith("worldfx: error: --save-model folder ") && r.err().strip().lines().count() == 1,
+        r.err());
+    assertEquals(List.of(), names("O"), "no frame sampled or written");
   }
 
   private static void assertBytesEqual(List<byte[]> a, List<byte[]> b) {

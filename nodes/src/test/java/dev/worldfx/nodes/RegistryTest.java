@@ -64,7 +64,8 @@ class RegistryTest {
     assertEquals(List.of("Mask clip", "Source alpha", "Source luminance"), matte.options());
     assertEquals(0, matte.defaultIndex(NodeContext.GENERAL));
     assertEquals(1, matte.defaultIndex(NodeContext.FILTER));
-    assertEquals(new IntParam("dilate", label(inpaint, "dilate"), hint(inpaint, "dilate"), 0, 0, 256), inpaint.param("dilate"));
+    assertEquals(new IntParam("dilate", label(inpaint, "dilate"), hint(inpaint, "dilate"), ParamGroup.MATTE, 0, 0, 256, 0, 64),
+        inpaint.param("dilate"));
     DoubleParam feather = (DoubleParam) inpaint.param("feather");
     assertEquals(List.of(0.0, 0.0, 256.0), List.of(feather.defaultValue(), feather.min(), feather.max()));
     assertIntRange(inpaint, "temporalRadius", 8, 0, 100);

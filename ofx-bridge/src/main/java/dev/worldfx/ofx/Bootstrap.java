@@ -1,8 +1,10 @@
 package dev.worldfx.ofx;
 
 import com.google.inject.Guice;
+import com.google.inject.Injector;
 import dev.worldfx.nodes.NodeRegistry;
 import dev.worldfx.nodes.NodesModule;
+import dev.worldfx.nodes.PanelLink;
 
 /**
  * The one method the native shim calls through JNI, once per bundle load. Returns the
@@ -13,8 +15,9 @@ public final class Bootstrap {
 
   public static long boot(String bundleDir) {
     try {
-      NodeRegistry registry = Guice.createInjector(new NodesModule()).getInstance(NodeRegistry.class);
-      long table = MainEntry.install(registry.all());
+      Injector injector = Guice.createInjector(new NodesModule());
+      NodeRegistry registry = injector.getInstance(NodeRegistry.class);
+      long table = MainEntry.install(registry.all(), injector.getInstance(PanelLink.class));
       BridgeLog.info("WorldFX booted from " + bundleDir + " on Java " + Runtime.version() + " at "
           + System.getProperty("java.home") + " (" + registry.all().size() + " plugins)");
       return table;

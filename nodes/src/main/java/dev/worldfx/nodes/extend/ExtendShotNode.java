@@ -15,6 +15,8 @@ import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.RowBands;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
@@ -42,7 +44,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "5";
+  static final String SOLVER_REVISION = "6";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 
@@ -56,7 +58,10 @@ public final class ExtendShotNode implements Node {
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           ClipSpec.output()),
-      ExtendShotParams.ALL, true);
+      ExtendShotParams.ALL, true,
+      List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT));
+  /** Metadata of the back-test's cache entry: the safe length as text, for the status after a cache hit. */
+  private static final String SAFE_LENGTH_KEY = "safeLength";
 
   private final Supplier<SequenceCache> cache;
 
@@ -104,6 +109,7 @@ public final class ExtendShotNode implements Node {
     double time = ctx.time();
     if (range.contains(time) || !Double.isFinite(range.first()) || !Double.isFinite(range.last())) {
       copy(ctx, Inputs.source(ctx, range.clamp(time), out), out);
+      ctx.status(StatusField.CACHE_HIT, "not used (a real frame, passed through)");
       return;
     }
     if (!ctx.shot().temporalAccess()) {
@@ -115,7 +121,7 @@ public final class ExtendShotNode implements Node {
     int horizon = (int) Math.round(forward ? time - last : first - time);
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
-    ImagePlanes predicted = predicted(ctx, first, last, forward, horizon, near.bounds());
+    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near.bounds()));
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -174,30 +180,39 @@ public final class ExtendShotNode implements Node {
     try {
       Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         notice(ctx, store, key.apply(0));
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
         Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(horizon));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           notice(ctx, store, key.apply(0));
           return again.get();
         }
+        SolveStatus.solving(ctx, SolveStatus.CPU);
+        java.util.function.DoubleConsumer progress = SolveStatus.progress(ctx);
         ClipFrames clip = new SourceFrames(shot, first, last, bounds);
         ClipFrames side = forward ? clip : clip.reversed();
         ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed), ctx::checkAbort,
-            f -> ctx.progress(0.5 * f));
+            f -> progress.accept(0.5 * f));
         String summary = "ExtendShot back-test: off";
+        String safeLength = "off (Back-test frames is 0)";
         ShotExtender.Backtest bt = null;
         if (backtest > 0 && clip.count() >= backtest + 2) {
           bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
           summary = summary(bt, toAdd);
+          safeLength = safeLength(bt, toAdd);
         } else if (backtest > 0) {
           summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
               + clip.count() + ")";
+          safeLength = "not measured (the shot is too short for the back-test)";
         }
-        store.put(key.apply(0), Map.of("kind", "backtest"), summary.getBytes(StandardCharsets.UTF_8));
+        store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
+            summary.getBytes(StandardCharsets.UTF_8));
         ctx.notice(summary);
+        ctx.status(StatusField.SAFE_LENGTH, safeLength);
         ShotExtender.Model model = extender.fit(side);
         model.useAppearance = bt != null && bt.appearanceHelps();
         ImagePlanes[] mine = new ImagePlanes[1];
@@ -211,11 +226,12 @@ public final class ExtendShotNode implements Node {
           if (h == horizon) {
             mine[0] = frame;
           }
-          ctx.progress(0.5 + 0.5 * h / Math.max(toAdd, horizon));
+          progress.accept(0.5 + 0.5 * h / Math.max(toAdd, horizon));
         });
         if (failed[0] != null) {
           throw failed[0];
         }
+        SolveStatus.solved(ctx);
         return mine[0];
       });
     } catch (RuntimeException e) {
@@ -250,11 +266,22 @@ public final class ExtendShotNode implements Node {
     return s.toString();
   }
 
+  /** "12 frames", with a warning when fewer than the frames being added. */
+  static String safeLength(ShotExtender.Backtest bt, int toAdd) {
+    String s = bt.safeLength() + " frame(s)";
+    return bt.safeLength() < toAdd ? s + " (fewer than the " + toAdd + " being added)" : s;
+  }
+
+  /** The back-test's message and Safe extension status, read back with the solve. */
   private static void notice(RenderContext ctx, SequenceCache store, CacheKey summaryKey) throws IOException {
     Optional<CacheEntry> e = store.get(summaryKey);
     if (e.isPresent()) {
       try (CacheEntry entry = e.get()) {
         ctx.notice(new String(entry.payloadCopy(), StandardCharsets.UTF_8));
+        String safeLength = entry.metadata().get(SAFE_LENGTH_KEY);
+        if (safeLength != null) {
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
+        }
       }
     }
   }

@@ -125,7 +125,8 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
     return new ShotModel(pyramid, levels);
   }
 
-  static void requireWithinLimit(long frames, long height, long width, String what) {
+  /** Refuses a shot over {@link #MAX_PIXEL_FRAMES} with a message naming {@code what}, before anything is built. */
+  public static void requireWithinLimit(long frames, long height, long width, String what) {
     if (frames * height * width > MAX_PIXEL_FRAMES) {
       throw new IllegalArgumentException(what + " is " + width + "x" + height + "x" + frames + " frames = "
           + frames * height * width + " pixel-frames; this build generates at most " + MAX_PIXEL_FRAMES

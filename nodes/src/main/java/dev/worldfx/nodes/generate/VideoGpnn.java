@@ -79,7 +79,6 @@ public final class VideoGpnn {
     Field forward = new Field();
     Field reverse = new Field();
     for (int l = top; l >= 0; l--) {
-      abort.run();
       Video value = ref[l];
       if (l < top) {
         size = p.levelSize(l, levels, frames, referenceFrames, model.height(), model.width());
@@ -88,6 +87,7 @@ public final class VideoGpnn {
       int pt = Math.min(p.patchFrames(), Math.min(value.frames(), sample.frames()));
       int rounds = l == top ? COARSEST_ROUNDS : LEVEL_ROUNDS;
       for (int round = 0; round < rounds; round++) {
+        abort.run();
         // First round below the top: blurred keys (the coarser reference level upsampled), sharp values.
         Video key = l < top && round == 0 ? ref[l + 1].resized(value.frames(), value.height(), value.width()) : value;
         // GPNN's completeness: each key patch's distance to its nearest sample patch (reverse search).

@@ -15,6 +15,8 @@ import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
@@ -59,7 +61,7 @@ public final class InpaintNode implements Node {
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           new ClipSpec(ClipSpec.MASK, EnumSet.of(NodeContext.GENERAL), EnumSet.of(Components.ALPHA, Components.RGBA), true, true),
           ClipSpec.output()),
-      InpaintParams.ALL, true);
+      InpaintParams.ALL, true, List.of(StatusField.SOLVE, StatusField.BACKEND, StatusField.CACHE_HIT));
 
   private final Supplier<SequenceCache> cache;
 
@@ -106,10 +108,11 @@ public final class InpaintNode implements Node {
     FrameFill fill;
     if (isEmpty(matte)) {
       fill = FrameFill.empty(b.width(), b.height()); // nothing to remove here, whatever the other frames hold
+      ctx.status(StatusField.CACHE_HIT, "not used (the matte is empty in this frame)");
     } else if (ctx.shot().temporalAccess()) {
-      fill = solved(ctx, settings, matteSource, b);
+      fill = SolveStatus.tracked(ctx, () -> solved(ctx, settings, matteSource, b));
     } else {
-      fill = accumulated(ctx, settings, matteSource, src, matte);
+      fill = SolveStatus.tracked(ctx, () -> accumulated(ctx, settings, matteSource, src, matte));
     }
     apply(ctx, src, out, fill, p.getChoice(InpaintParams.OUTPUT.name()));
   }
@@ -140,16 +143,19 @@ public final class InpaintNode implements Node {
     try {
       Optional<FrameFill> hit = read(store, keys.frame(ti));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         return hit.get();
       }
       int from = first, to = last;
       return store.withSolveLock(keys.shot(), () -> {
         Optional<FrameFill> again = read(store, keys.frame(ti));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           return again.get(); // another thread or process solved the shot while this one waited
         }
         FrameFill[] mine = new FrameFill[1];
-        InpaintSolver solver = new InpaintSolver(settings, ctx::checkAbort, ctx::progress);
+        SolveStatus.solving(ctx, SolveStatus.CPU);
+        InpaintSolver solver = new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx));
         solver.solve(new NodeShotFrames(shot, matteSource, from, to, b), (i, fill) -> {
           store.put(keys.frame(from + i), Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to),
               fill.encode());
@@ -157,6 +163,7 @@ public final class InpaintNode implements Node {
             mine[0] = fill;
           }
         });
+        SolveStatus.solved(ctx);
         return mine[0];
       });
     } catch (RuntimeException e) {
@@ -278,8 +285,9 @@ public final class InpaintNode implements Node {
         return run.get(i).matte();
       }
     };
+    SolveStatus.solving(ctx, SolveStatus.CPU);
     try {
-      new InpaintSolver(settings, ctx::checkAbort, ctx::progress).solve(frames, (i, fill) -> {
+      new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx)).solve(frames, (i, fill) -> {
         if (i == run.size() - 1) {
           mine[0] = fill;
         }
@@ -287,6 +295,7 @@ public final class InpaintNode implements Node {
     } catch (IOException e) {
       throw new IllegalStateException("an in-memory sink does not fail", e);
     }
+    ctx.status(StatusField.SOLVE, "solved frame " + ti + " from the " + (run.size() - 1) + " frame(s) before it");
     ctx.notice("WorldFX Inpaint: this host gives the node no access to other frames, so frame " + ti + " was filled "
         + "from the " + (run.size() - 1) + " frame(s) before it rendered in this session. For the whole-shot "
         + "result, render the shot with `worldfx inpaint` (the command-line runner).");

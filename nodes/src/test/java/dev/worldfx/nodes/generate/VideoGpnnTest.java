@@ -104,6 +104,26 @@ class VideoGpnnTest {
     assertTrue(sample < 0.1 * shuffled, "longer sample " + sample + " vs shuffled pixels " + shuffled);
   }
 
+  /** Cancel (Ctrl-C in the CLI, a host's abort) is polled before every round, not only once per level. */
+  @Test
+  void abortIsPolledEveryRoundAndStopsTheSample() {
+    int levels = model.levels().length;
+    int rounds = VideoGpnn.COARSEST_ROUNDS + (levels - 1) * VideoGpnn.LEVEL_ROUNDS;
+    int[] calls = {0};
+    VideoGpnn.sample(model, T, 7, 0.25, () -> calls[0]++, f -> {});
+    assertEquals(rounds, calls[0]);
+    int stopAt = VideoGpnn.COARSEST_ROUNDS + 1; // the first round below the coarsest level
+    double[] done = {0};
+    int[] polled = {0};
+    assertThrows(java.util.concurrent.CancellationException.class, () -> VideoGpnn.sample(model, T, 7, 0.25, () -> {
+      if (++polled[0] == stopAt) {
+        throw new java.util.concurrent.CancellationException();
+      }
+    }, f -> done[0] = f));
+    assertEquals(stopAt, polled[0]);
+    assertTrue(done[0] > 0 && done[0] < 1, "stopped part way: " + done[0]);
+  }
+
   @Test
   void badArgumentsAreRefused() {
     assertThrows(IllegalArgumentException.class, () -> VideoGpnn.sample(model, 0, 1, 0.25, () -> {}, f -> {}));
