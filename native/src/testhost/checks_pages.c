@@ -33,7 +33,7 @@ static const Placement extend_places[] = {
   {"statusCacheHit", "groupStatus"}, {"refreshStatus", "groupStatus"}, {"openWebPanel", "groupStatus"}, {NULL, NULL},
 };
 static const Placement generate_places[] = {
-  {"seed", "groupOutput"}, {"variation", "groupOutput"}, {"modelFile", "groupOutput"},
+  {"seed", "groupOutput"}, {"variation", "groupOutput"}, {"modelFile", "groupOutput"}, {"frames", "groupTemporal"},
   {"openWebPanel", "groupStatus"}, {NULL, NULL},
 };
 static const Placement *const contract_places[PLUGIN_KINDS] = {inpaint_places, extend_places, generate_places};

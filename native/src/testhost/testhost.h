@@ -165,7 +165,7 @@ typedef struct Expectation {
   const Image *mask;   /* Inpaint "Mask clip" */
   int matte_source;
   uint32_t seed;
-  float variation;     /* (float) of the double param, as the contract's float32 arithmetic */
+  float variation;     /* Generate's variation param */
   double time;
   bool predicted;      /* ExtendShot outside the source range: RGB from the shot model, alpha the nearest frame's */
 } Expectation;

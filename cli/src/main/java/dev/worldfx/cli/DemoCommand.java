@@ -11,6 +11,9 @@ import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.generate.GenerateNode;
+import dev.worldfx.nodes.generate.ShotModel;
+import dev.worldfx.nodes.generate.Video;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
 import dev.worldfx.nodes.inpaint.InpaintNode;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
@@ -97,14 +100,17 @@ final class DemoCommand implements Callable<Integer> {
       render(arena, extend, NodeContext.FILTER, extendParams, clips, bounds, (int) domain.first(), (int) domain.last(), "extend");
 
       Node generate = nodes.byId(GenerateNode.ID);
-      render(arena, generate, NodeContext.GENERATOR, Map.of("seed", "7"), clips, bounds, 0, 3, "generate");
+      Path model = out.resolve("shot-model.safetensors");
+      ShotModel shotModel = ShotModel.build(Video.of(shot.frames.stream().map(f -> ImagePlanes.rgbOf(f, bounds))
+          .toList()), ShotModel.Pyramid.DEFAULT);
+      outputs.replace(model, shotModel::save);
+      render(arena, generate, NodeContext.GENERATOR, Map.of("seed", "7", "modelFile", model.toString()), clips, bounds,
+          0, 3, "generate");
       render(arena, generate, NodeContext.FILTER, Map.of("seed", "7", "variation", "0.3"), clips, bounds, 0, frames - 1,
           "variation");
     }
-    log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences to "
-        + out.toAbsolutePath());
-    log.println("  Note: Inpaint and ExtendShot are the real solves; Generate is still a PLACEHOLDER in this build"
-        + " (seeded noise).");
+    log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences and the "
+        + "shot model Generate sampled (shot-model.safetensors) to " + out.toAbsolutePath());
     return Main.EXIT_OK;
   }
 

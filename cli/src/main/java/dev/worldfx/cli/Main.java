@@ -32,7 +32,8 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "worldfx", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
     description = "WorldFX headless runner: run the Inpaint, ExtendShot and Generate nodes without a host.",
-    subcommands = {DemoCommand.class, RunCommand.class, FarmCommand.class, InpaintCommand.class, ExtendCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class, PanelCommand.class,
+    subcommands = {DemoCommand.class, RunCommand.class, FarmCommand.class, InpaintCommand.class, ExtendCommand.class,
+        GenerateCommand.class, BenchCommand.class, DoctorCommand.class, CacheCommand.class, PanelCommand.class,
         InstallCommand.class, UninstallCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Exit codes: 0 ok, 1 internal error, 2 usage error, 3 input error, 4 out of memory, 5 GPU error, "
         + "6 output error (unwritable, disk full), 130 cancelled (Ctrl-C or the web panel; 143 for SIGTERM).",

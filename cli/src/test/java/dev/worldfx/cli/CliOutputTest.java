@@ -143,6 +143,8 @@ class CliOutputTest {
             p("OUT/%04d.png"), "--report", p("r.json")},
         new String[] {"extend", "--input", p("IN/%04d.png"), "--output", p("OUT/%04d.png"), "--frames", "2",
             "--direction", "forward"},
+        new String[] {"generate", "--reference", p("IN/%04d.png"), "--output", p("OUT/%04d.png"), "--frames", "2",
+            "--save-model", p("OUT/m.safetensors")},
         new String[] {"run", p("g.textproto")},
         new String[] {"demo", "--out", p("OUT"), "--frames", "2", "--size", "16x16"})) {
       Cancellation cancel = new Cancellation();

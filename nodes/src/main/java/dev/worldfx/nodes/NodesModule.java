@@ -29,7 +29,7 @@ public final class NodesModule extends AbstractModule {
     Multibinder<Node> nodes = Multibinder.newSetBinder(binder(), Node.class);
     nodes.addBinding().toInstance(new InpaintNode(cache));
     nodes.addBinding().toInstance(new ExtendShotNode(cache)); // nodes are stateless: one each is enough
-    nodes.addBinding().to(GenerateNode.class);
+    nodes.addBinding().toInstance(new GenerateNode(cache));
     // A module with the web panel replaces this with OptionalBinder.newOptionalBinder(...).setBinding().
     OptionalBinder.newOptionalBinder(binder(), PanelLink.class).setDefault().to(PanelLink.NotAvailable.class);
   }

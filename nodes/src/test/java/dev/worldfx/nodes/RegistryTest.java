@@ -45,7 +45,7 @@ class RegistryTest {
     assertEquals(EnumSet.of(NodeContext.GENERATOR, NodeContext.FILTER), generate.contexts());
     assertTrue(inpaint.temporalClipAccess());
     assertTrue(extend.temporalClipAccess());
-    assertFalse(generate.temporalClipAccess());
+    assertTrue(generate.temporalClipAccess());
 
     assertEquals(List.of("Source", "Output"), clipNames(inpaint, NodeContext.FILTER));
     assertEquals(Set.of("Source", "Mask", "Output"), Set.copyOf(clipNames(inpaint, NodeContext.GENERAL)));
@@ -82,7 +82,8 @@ class RegistryTest {
     assertIntRange(extend, "seed", 0, 0, Integer.MAX_VALUE);
 
     NodeDescriptor generate = REGISTRY.byId("dev.worldfx.Generate").descriptor();
-    assertEquals(List.of("seed", "variation", "modelFile"), names(generate));
+    assertEquals(List.of("seed", "variation", "modelFile", "frames"), names(generate));
+    assertIntRange(generate, "frames", 0, 0, 10000);
     DoubleParam variation = (DoubleParam) generate.param("variation");
     assertEquals(List.of(0.25, 0.0, 1.0), List.of(variation.defaultValue(), variation.min(), variation.max()));
     assertEquals("", ((StringParam) generate.param("modelFile")).defaultValue());

@@ -188,14 +188,14 @@ public final class ExtendShotNode implements Node {
     };
     SequenceCache store = cache.get();
     try {
-      Optional<ImagePlanes> hit = read(store, key.apply(horizon));
+      Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
         SolveStatus.cacheHit(ctx);
         notice(ctx, store, key.apply(0));
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
-        Optional<ImagePlanes> again = read(store, key.apply(horizon));
+        Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(horizon));
         if (again.isPresent()) {
           SolveStatus.cacheHit(ctx);
           notice(ctx, store, key.apply(0));
@@ -318,18 +318,6 @@ public final class ExtendShotNode implements Node {
           ctx.status(StatusField.SAFE_LENGTH, safeLength);
         }
       }
-    }
-  }
-
-  private static Optional<ImagePlanes> read(SequenceCache store, CacheKey key) throws IOException {
-    Optional<CacheEntry> entry = store.get(key);
-    if (entry.isEmpty()) {
-      return Optional.empty();
-    }
-    try (CacheEntry e = entry.get()) {
-      return Optional.of(PlanesRecord.decode(e.payload()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
     }
   }
 
