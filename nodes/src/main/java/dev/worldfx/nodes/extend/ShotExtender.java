@@ -185,15 +185,13 @@ public final class ShotExtender {
           pairTargets.removeFirst();
         }
       }
-      // the last pair's flow is what the background moves on by: always at full resolution
-      FlowParams pairParams = k == n - 1 ? FlowParams.finalQuality() : fp;
-      float[] f = flow(next, prev, pairParams); // frame k -> frame k-1
+      float[] f = flow(next, prev, fp); // frame k -> frame k-1
       toPrev[k] = Affine.fitToFlow(f, h, w, null, 4, 1.0);
       boolean[] consistent = null;
       if (k == n - 1) {
         // the last frame's objects are what moves on: pixels just uncovered (no match in frame k-1,
         // the flow there is meaningless) are background, told apart by the forward-backward check
-        consistent = consistency(f, flow(prev, next, pairParams), w, h);
+        consistent = consistency(f, flow(prev, next, fp), w, h);
       }
       boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
       if (k == n - 1 && k >= 2) {
