@@ -18,7 +18,8 @@ REL="$(find "$TMP" -maxdepth 1 -name 'worldfx-*' -type d | head -1)"
 # No JDK visible: no JAVA_HOME, and a PATH with the basic tools only.
 bare() { env -u JAVA_HOME -u WORLDFX_JAVA_HOME PATH=/usr/bin:/bin "$@"; }
 own_runtime() { bare "$REL/bin/worldfx" doctor | grep -q "^Java: .* at $REL/runtime\$"; }
-demo() { bare "$REL/bin/worldfx" demo --out "$TMP/demo" --frames 3 --size 64x48 && test "$(ls "$TMP/demo" | wc -l)" -eq 25; }
+demo() { bare "$REL/bin/worldfx" demo --out "$TMP/demo" --frames 3 --size 64x48 && test "$(ls "$TMP/demo"/*.png | wc -l)" -eq 25 \
+  && test -s "$TMP/demo/shot-model.safetensors"; }
 renders() { bare "$REL/bin/ofx-test-host" --only render/Inpaint "$REL/WorldFX.ofx.bundle" | grep -q '^[1-9][0-9]* passed, 0 failed$'; }
 licences() { test -s "$REL/THIRD-PARTY.md" && test -s "$REL/licenses/Apache-2.0.txt" && test -d "$REL/WorldFX.ofx.bundle/Contents/Resources/runtime/legal"; }
 check cli-runs-on-its-own-runtime own_runtime
