@@ -1,5 +1,6 @@
 package dev.worldfx.nodes.extend;
 
+import dev.worldfx.inference.Backends;
 import dev.worldfx.inference.Conv2dParams;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
@@ -8,7 +9,6 @@ import dev.worldfx.inference.autograd.Losses;
 import dev.worldfx.inference.autograd.Pointwise;
 import dev.worldfx.inference.autograd.Tape;
 import dev.worldfx.inference.autograd.Var;
-import dev.worldfx.inference.cpu.CpuOps;
 import dev.worldfx.inference.optim.Adam;
 import dev.worldfx.inference.optim.Optimizer;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
@@ -78,7 +78,7 @@ final class AppearanceModel {
         cropInto(targets.get(k), x0, y0, crop, y, b);
       }
       try (Arena step = Arena.ofShared()) {
-        Tape t = new Tape(new CpuOps(step), step);
+        Tape t = new Tape(Backends.forCompute(step), step);
         Var out = forward(t, Var.constant(Tensor.of(step, x, BATCH, 3, crop, crop)), v);
         Var loss = Losses.mse(t, out, Var.constant(Tensor.of(step, y, BATCH, 3, crop, crop)));
         losses[s] = loss.value().getFlat(0);
@@ -104,7 +104,7 @@ final class AppearanceModel {
   /** x + f(x) for a whole frame. */
   ImagePlanes apply(ImagePlanes img) {
     try (Arena arena = Arena.ofShared()) {
-      Ops ops = new CpuOps(arena);
+      Ops ops = Backends.forCompute(arena);
       Conv2dParams same = Conv2dParams.of(1, 1);
       Tensor x = img.toTensor(arena);
       Tensor h1 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(x, w1, b1, same), 0.1f);
