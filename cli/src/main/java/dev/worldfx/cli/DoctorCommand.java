@@ -46,7 +46,15 @@ final class DoctorCommand implements Callable<Integer> {
     String logDir = System.getenv("WORLDFX_LOG_DIR");
     out.println("Logs:        " + (logDir != null ? logDir : System.getProperty("user.home") + "/.worldfx/logs"));
     var cuda = dev.worldfx.inference.cuda.CudaLibraries.probe();
-    out.println("GPU:         not used by this build (the CUDA backend's ops are not implemented yet; CPU only)");
+    var mode = dev.worldfx.inference.Backends.requestedMode(System.getProperty(dev.worldfx.inference.Backends.MODE_PROPERTY),
+        System.getenv(dev.worldfx.inference.Backends.MODE_ENV));
+    // what a render would select: for cpu the device is still opened here, so the doctor says what auto would do
+    var gpu = dev.worldfx.inference.cuda.CudaRuntime.shared();
+    var selection = dev.worldfx.inference.Backends.select(mode, () -> gpu);
+    out.println("Backend:     " + selection.name() + " (" + selection.reason() + "; choose with --backend cpu|cuda|auto or "
+        + dev.worldfx.inference.Backends.MODE_ENV + ")");
+    out.println("GPU:         " + (gpu.runtime().isPresent() ? "CUDA on " + gpu.runtime().get().describe()
+        : "not usable: " + gpu.reason()));
     for (var lib : cuda.libraries()) {
       out.printf("  %-10s %s%n", lib.role() + ":", lib.path().isEmpty() ? "not found"
           : lib.path().get() + (lib.problem() == null ? "" : " (does not load: " + lib.problem() + ")"));

@@ -20,6 +20,17 @@ public final class Main {
   static final int EXIT_INPUT = 3;
   static final int EXIT_OUT_OF_MEMORY = 4;
   static final int EXIT_FAILED = 1;
+  /** --backend cuda asked for something only a GPU can do (the kernel benchmark) and there is no usable one. */
+  static final int EXIT_NO_GPU = 5;
+
+  /** Which backend computes: applies to every command (the nodes, the benchmarks, the doctor's report). */
+  @CommandLine.Option(names = "--backend", scope = CommandLine.ScopeType.INHERIT, paramLabel = "cpu|cuda|auto",
+      description = "Compute backend: cpu (default), cuda (the GPU; the CPU with a warning if there is none), auto (the "
+          + "GPU if one is usable). Overrides WORLDFX_BACKEND.")
+  void setBackend(String mode) {
+    dev.worldfx.inference.Backends.parseMode(mode); // a usage error now, not in the middle of a render
+    System.setProperty(dev.worldfx.inference.Backends.MODE_PROPERTY, mode);
+  }
 
   public static void main(String[] args) {
     System.exit(run(args));

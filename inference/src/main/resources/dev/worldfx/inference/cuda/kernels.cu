@@ -195,8 +195,8 @@ extern "C" __global__ void wfx_norm_rows(const float* x, float* y, long long row
     double inv = 1.0 / sqrt(block_sum(q, shared) / rowLen + eps);
     for (long long j = threadIdx.x; j < rowLen; j += blockDim.x) {
       long long p = channelOf ? ((r % groups) * rowLen + j) / spatial : j;
-      double v = (in[j] - mean) * inv;
-      out[j] = (float) (v * (scale ? scale[p] : 1.0f) + (bias ? bias[p] : 0.0f));
+      float v = (float) ((in[j] - mean) * inv);  // rounded, then scaled in float, as the reference
+      out[j] = v * (scale ? scale[p] : 1.0f) + (bias ? bias[p] : 0.0f);
     }
   }
 }
