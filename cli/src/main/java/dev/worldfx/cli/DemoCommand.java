@@ -90,6 +90,7 @@ final class DemoCommand implements Callable<Integer> {
         + out.toAbsolutePath());
     log.println("  Note: Inpaint and ExtendShot are the real solves; Generate is still a PLACEHOLDER in this build"
         + " (seeded noise).");
+    Main.reportGpuUse(log);
     return Main.EXIT_OK;
   }
 

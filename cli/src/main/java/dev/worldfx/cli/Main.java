@@ -47,6 +47,17 @@ public final class Main {
     return cl.execute(args);
   }
 
+  /**
+   * Where the GPU computed (only when the cuda backend was selected): ops on the device by kind, cases the backend
+   * ran on the CPU itself, and ops that fell back, so a "cuda" run never hides CPU work.
+   */
+  static void reportGpuUse(java.io.PrintWriter out) {
+    dev.worldfx.inference.Backends.selectedCuda().ifPresent(c -> out.println("backend cuda: "
+        + c.deviceOpCounts().values().stream().mapToLong(Long::longValue).sum() + " ops on the device "
+        + c.deviceOpCounts() + "; run on the CPU by the backend: " + c.cpuCases() + "; fell back: "
+        + dev.worldfx.inference.Backends.fallbacks()));
+  }
+
   static int exitCode(Throwable t) {
     if (t instanceof CommandLine.ParameterException) {
       return EXIT_USAGE;
