@@ -151,8 +151,8 @@ check() {
 
   step "parity suite (CudaParityIT)"
   timeout 300 "$JAVA" "${flags[@]}" -Xmx16g -jar "$CARRY/test/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
-    execute --disable-banner --details=tree --fail-if-no-tests \
-    --class-path "$CARRY/test/inference-tests.jar:$LIB/*" \
+    execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
+    --class-path "$CARRY/test/inference-tests.jar$(printf ':%s' "$LIB"/*.jar)" \
     --select-class dev.worldfx.inference.cuda.CudaParityIT 2>&1 | grep -v 'incubator modules'
   result "${PIPESTATUS[0]}" "parity suite"
 

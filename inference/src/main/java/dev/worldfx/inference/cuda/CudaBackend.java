@@ -85,13 +85,4 @@ public final class CudaBackend implements Backend {
   public Map<OpKind, String> cpuCases() {
     return Map.copyOf(cpuCases);
   }
-
-  /** The cuDNN algorithm chosen for a forward convolution of {@code g} (the benchmark reports cudnnFind's time). */
-  public CudnnChoice forwardChoice(dev.worldfx.inference.ref.ConvGeometry g) {
-    CudnnConv.Choice c = conv == null ? null : conv.chosen(CudnnConv.Direction.FORWARD, g, g.h(), g.p().padTop());
-    return c == null ? null : new CudnnChoice(c.algo(), c.workspaceBytes(), c.findMillis());
-  }
-
-  /** A cuDNN algorithm and what cudnnFind measured for it (NaN when its heuristic chose). */
-  public record CudnnChoice(int algo, long workspaceBytes, float findMillis) {}
 }

@@ -123,7 +123,7 @@ final class CudaOps implements Ops {
 
   // --- convolution ----------------------------------------------------------------------------------------
 
-  private String convCase(Conv2dParams p, Tensor... ts) {
+  private String convCase(Conv2dParams p) {
     if (rt.cudnnHandle == null) {
       throw new CudaException(CudaStatus.Api.CUDNN, 1001, "CUDNN_STATUS_NOT_INITIALIZED", "cuDNN: " + rt.cudnnProblem);
     }
@@ -141,7 +141,7 @@ final class CudaOps implements Ops {
     if (!f32(x, w, bias) || empty(x, w)) {
       return cpu.conv2d(x, w, bias, p);
     }
-    String why = convCase(p, x, w);
+    String why = convCase(p);
     if (why != null) {
       return cpuCase(OpKind.CONV2D, why, () -> cpu.conv2d(x, w, bias, p));
     }
@@ -159,7 +159,7 @@ final class CudaOps implements Ops {
     if (!f32(x, w, bias) || empty(x, w)) {
       return cpu.convTranspose2d(x, w, bias, p);
     }
-    String why = convCase(p, x, w);
+    String why = convCase(p);
     if (why != null) {
       return cpuCase(OpKind.CONV_TRANSPOSE2D, why, () -> cpu.convTranspose2d(x, w, bias, p));
     }
@@ -187,7 +187,7 @@ final class CudaOps implements Ops {
     if (!f32(gradOut, w) || empty(gradOut, w) || Tensor.numel(inputShape) == 0) {
       return cpu.conv2dBackwardInput(gradOut, w, inputShape, p);
     }
-    String why = convCase(p, gradOut, w);
+    String why = convCase(p);
     if (why != null) {
       return cpuCase(OpKind.CONV2D_BACKWARD_INPUT, why, () -> cpu.conv2dBackwardInput(gradOut, w, inputShape, p));
     }
@@ -211,7 +211,7 @@ final class CudaOps implements Ops {
     if (!f32(x, gradOut) || empty(x, gradOut) || Tensor.numel(weightShape) == 0) {
       return cpu.conv2dBackwardWeight(x, gradOut, weightShape, p);
     }
-    String why = convCase(p, x, gradOut);
+    String why = convCase(p);
     if (why != null) {
       return cpuCase(OpKind.CONV2D_BACKWARD_WEIGHT, why, () -> cpu.conv2dBackwardWeight(x, gradOut, weightShape, p));
     }

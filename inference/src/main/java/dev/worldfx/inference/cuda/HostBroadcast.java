@@ -1,6 +1,7 @@
 package dev.worldfx.inference.cuda;
 
 import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.ref.Broadcast;
 
 /**
  * numpy broadcasting worked out on the host for the device kernels: the broadcast shape, the per-dim strides each
@@ -10,18 +11,13 @@ import dev.worldfx.inference.Tensor;
 final class HostBroadcast {
   private HostBroadcast() {}
 
+  /** The numpy broadcast of two shapes, or null if they do not broadcast. */
   static int[] shape(int[] a, int[] b) {
-    int rank = Math.max(a.length, b.length);
-    int[] out = new int[rank];
-    for (int i = 0; i < rank; i++) {
-      int da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
-      int db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-      if (da != db && da != 1 && db != 1) {
-        return null;
-      }
-      out[i] = da == 1 ? db : da;
+    try {
+      return Broadcast.shape(a, b);
+    } catch (IllegalArgumentException e) {
+      return null;
     }
-    return out;
   }
 
   /** The element strides of {@code from} (contiguous) read as {@code to}, right-aligned; null if it does not reach. */
@@ -78,22 +74,6 @@ final class HostBroadcast {
 
   /** {@code t}'s values expanded to {@code target} (row-major); null if it does not broadcast to it. */
   static float[] expand(Tensor t, int[] target) {
-    long[] st = strides(t.shape(), target);
-    if (st == null) {
-      return null;
-    }
-    float[] out = new float[Math.toIntExact(Tensor.numel(target))];
-    int[] idx = new int[target.length];
-    for (int i = 0; i < out.length; i++) {
-      long src = 0;
-      for (int d = 0; d < target.length; d++) {
-        src += idx[d] * st[d];
-      }
-      out[i] = t.getFlat(src);
-      for (int d = target.length - 1; d >= 0 && ++idx[d] == target[d]; d--) {
-        idx[d] = 0;
-      }
-    }
-    return out;
+    return Broadcast.reaches(t.shape(), target) ? Broadcast.expand(t, target) : null;
   }
 }

@@ -3,7 +3,6 @@ package dev.worldfx.inference.cuda;
 import dev.worldfx.inference.Tensor;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,28 +38,21 @@ final class OpScope implements AutoCloseable {
     return t == null ? 0L : upload(t);
   }
 
+  /** Small host arrays (shapes, strides, resize taps) as device arrays of the same element type. */
   long upload(long[] values) {
-    MemorySegment s = temp.allocate(Math.max(1, values.length) * 8L, 8);
-    MemorySegment.copy(values, 0, s, ValueLayout.JAVA_LONG, 0, values.length);
-    return uploadSegment(s);
+    return uploadSegment(MemorySegment.ofArray(values));
   }
 
   long upload(int[] values) {
-    MemorySegment s = temp.allocate(Math.max(1, values.length) * 4L, 8);
-    MemorySegment.copy(values, 0, s, ValueLayout.JAVA_INT, 0, values.length);
-    return uploadSegment(s);
+    return uploadSegment(MemorySegment.ofArray(values));
   }
 
   long upload(double[] values) {
-    MemorySegment s = temp.allocate(Math.max(1, values.length) * 8L, 8);
-    MemorySegment.copy(values, 0, s, ValueLayout.JAVA_DOUBLE, 0, values.length);
-    return uploadSegment(s);
+    return uploadSegment(MemorySegment.ofArray(values));
   }
 
   long upload(float[] values) {
-    MemorySegment s = temp.allocate(Math.max(1, values.length) * 4L, 8);
-    MemorySegment.copy(values, 0, s, ValueLayout.JAVA_FLOAT, 0, values.length);
-    return uploadSegment(s);
+    return uploadSegment(MemorySegment.ofArray(values));
   }
 
   private long uploadSegment(MemorySegment s) {

@@ -10,6 +10,7 @@ import dev.worldfx.inference.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,15 +33,37 @@ class CudaAvailabilityTest {
     assertTrue(a.reason().contains(CudaLibraries.LIBS_ENV), a.reason());
   }
 
+  /**
+   * The real loading path where the CUDA runtime is installed but there is no driver (the CUDA toolkit on a machine
+   * without a GPU): the user's libcudart.so.13 and JavaCPP's glue load, and cudaGetDeviceCount's failure comes back
+   * as the reason, named by the runtime itself. The driver, cuBLAS and NVRTC are empty stand-ins built here (the
+   * runtime only dlopens the driver and finds none of its entry points; nothing calls the other two).
+   */
   @Test
-  void librariesThatLoadButAreNotCudaGiveAReasonNotACrash() throws Exception {
-    Path libm = Path.of("/lib/x86_64-linux-gnu/libm.so.6").toRealPath();
-    for (String name : new String[] {"libcuda.so.1", "libcudart.so.13", "libcublas.so.13", "libnvrtc.so.13"}) {
-      Files.copy(libm, dir.resolve(name));
+  void aRuntimeWithoutADriverGivesTheRuntimesOwnErrorName() throws Exception {
+    var runtime = CudaLibraries.probe().libraries().stream().filter(l -> l.role().equals("runtime") && l.usable())
+        .findFirst();
+    Assumptions.assumeTrue(runtime.isPresent(), "libcudart.so.13 is not installed here");
+    Assumptions.assumeTrue(CudaLibraries.probe().libraries().stream().noneMatch(l -> l.role().equals("driver")
+        && l.usable()), "this machine has a CUDA driver");
+    Path c = dir.resolve("empty.c");
+    Files.writeString(c, "int worldfx_stand_in;\n");
+    for (String soname : new String[] {"libcuda.so.1", "libcublas.so.13", "libcublasLt.so.13", "libnvrtc.so.13"}) {
+      Process p = new ProcessBuilder("gcc", "-shared", "-fPIC", "-Wl,-soname," + soname, "-o",
+          dir.resolve(soname).toString(), c.toString()).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      Assumptions.assumeTrue(p.waitFor() == 0, "gcc cannot build the stand-ins: " + out);
     }
-    CudaRuntime.Availability a = CudaRuntime.open(Map.of(CudaLibraries.LIBS_ENV, dir.toString()));
+    Files.copy(runtime.get().path().orElseThrow(), dir.resolve("libcudart.so.13"));
+    CudaRuntime.Availability a;
+    try {
+      a = CudaRuntime.open(Map.of(CudaLibraries.LIBS_ENV, dir.toString()));
+    } finally {
+      CudaStatus.useNames((api, status) -> null); // the stand-in driver cannot name anything: back to the tables
+    }
     assertTrue(a.runtime().isEmpty());
-    assertTrue(a.reason().startsWith("the CUDA libraries were found but JavaCPP's bindings do not load"), a.reason());
+    assertTrue(a.reason().startsWith("cudaGetDeviceCount failed: cudaErrorInsufficientDriver (CUDA runtime status 35)"),
+        a.reason());
   }
 
   @Test

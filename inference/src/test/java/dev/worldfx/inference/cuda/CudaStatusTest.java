@@ -9,10 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.worldfx.inference.BackendUnavailableException;
 import dev.worldfx.inference.cuda.CudaStatus.Api;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Status codes become exceptions that carry the library's name for the status. */
 class CudaStatusTest {
+  @BeforeEach
   @AfterEach
   void restoreTables() {
     CudaStatus.useNames((api, status) -> null);

@@ -69,6 +69,70 @@ class KernelSourceTest {
     assertEquals(0, p.exitValue(), out);
   }
 
+  /**
+   * Where the CUDA toolkit's compiler is installed (not NVRTC, but the same front end): the source compiles for
+   * Hopper with the options NVRTC gets, and every kernel's parameters in the PTX are the types the launcher passes.
+   */
+  @Test
+  void theSourceCompilesWithNvccAndTheLauncherPassesWhatThePtxTakes() throws Exception {
+    Path nvcc = nvcc();
+    Assumptions.assumeTrue(nvcc != null, "nvcc not installed: the kernel source is not compiled here");
+    Path cu = dir.resolve("kernels.cu");
+    Files.writeString(cu, source());
+    Path ptx = dir.resolve("kernels.ptx");
+    List<String> cmd = new java.util.ArrayList<>(List.of(nvcc.toString(), "--ptx", "-arch=sm_90", "-Werror",
+        "all-warnings"));
+    for (String o : CudaRuntime.KernelCompiler.options("sm_90")) {
+      if (!o.startsWith("--gpu-architecture")) {
+        cmd.add(o);
+      }
+    }
+    cmd.addAll(List.of("-o", ptx.toString(), cu.toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "nvcc did not finish");
+    assertEquals(0, p.exitValue(), out);
+    String text = Files.readString(ptx);
+    Map<String, List<Kind>> sig = KernelSignatures.parse(source());
+    java.util.regex.Matcher entry = java.util.regex.Pattern.compile("\\.visible \\.entry (\\w+)\\(([^)]*)\\)")
+        .matcher(text);
+    int entries = 0;
+    while (entry.find()) {
+      entries++;
+      List<String> ptxTypes = new java.util.ArrayList<>();
+      java.util.regex.Matcher param = java.util.regex.Pattern.compile("\\.param \\.(\\w+)").matcher(entry.group(2));
+      while (param.find()) {
+        ptxTypes.add(param.group(1));
+      }
+      List<String> expected = sig.get(entry.group(1)).stream().map(k -> switch (k) {
+        case POINTER, LONG -> "u64";
+        case INT -> "u32";
+        case FLOAT -> "f32";
+        case DOUBLE -> "f64";
+      }).toList();
+      assertEquals(expected, ptxTypes, entry.group(1));
+    }
+    assertEquals(sig.size(), entries, "kernels in the PTX");
+  }
+
+  private static Path nvcc() {
+    List<Path> candidates = new java.util.ArrayList<>();
+    String cudaPath = System.getenv("CUDA_PATH");
+    if (cudaPath != null) {
+      candidates.add(Path.of(cudaPath, "bin", "nvcc"));
+    }
+    String path = System.getenv("PATH");
+    for (String d : path == null ? new String[0] : path.split(":")) {
+      candidates.add(Path.of(d, "nvcc"));
+    }
+    try (var dirs = Files.newDirectoryStream(Path.of("/usr/local"), "cuda*")) {
+      dirs.forEach(d -> candidates.add(d.resolve("bin/nvcc")));
+    } catch (java.io.IOException e) {
+      // no /usr/local: nothing to add
+    }
+    return candidates.stream().filter(Files::isExecutable).findFirst().orElse(null);
+  }
+
   private static boolean onPath(String exe) {
     String path = System.getenv("PATH");
     if (path == null) {
