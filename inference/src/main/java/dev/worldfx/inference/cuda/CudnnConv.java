@@ -26,8 +26,11 @@ import org.bytedeco.javacpp.IntPointer;
 final class CudnnConv {
   enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
 
-  /** The chosen algorithm, its workspace, and cudnnFind's time for it (NaN when the heuristic chose). */
-  record Choice(int algo, long workspaceBytes, float findMillis) {}
+  /**
+   * The chosen algorithm, its workspace, cudnnFind's time for it, and the fastest algorithm Find measured at all
+   * (deterministic or not) with its time; times NaN when the heuristic chose.
+   */
+  record Choice(int algo, long workspaceBytes, float findMillis, int bestAlgo, float bestMillis) {}
 
   private final CudaRuntime rt;
   private final Map<String, Choice> cache = new ConcurrentHashMap<>();
@@ -167,10 +170,13 @@ final class CudnnConv {
     }
   }
 
+  /** One row of cudnnFind's (or the heuristic's) answer. */
+  private record Candidate(int algo, int status, float millis, long memory, boolean deterministic) {}
+
   /**
    * cudnnFind*Ex on the op's own buffers (it writes the output, which the real run then overwrites) with a workspace
-   * of at most the bound; the fastest successful result that fits. Falls back to the Get*_v7 heuristic when Find
-   * itself fails (its workspace did not fit, say).
+   * of at most the bound; the fastest successful deterministic result that fits (same inputs, same pixels), else the
+   * fastest that fits. Falls back to the Get*_v7 heuristic when Find itself fails (its workspace did not fit, say).
    */
   private Choice choose(Direction d, Descriptors desc, long x, long w, long y, OpScope scope) {
     long bound = rt.workspaceLimitBytes;
@@ -184,59 +190,66 @@ final class CudnnConv {
       bound = 0;
       ws = 0;
     }
-    int[] count = {0};
-    IntPointer returned = new IntPointer(1);
     int requested = 8;
+    IntPointer returned = new IntPointer(1);
+    java.util.List<Candidate> found = new java.util.ArrayList<>();
+    boolean measured;
     switch (d) {
       case FORWARD -> {
         cudnnConvolutionFwdAlgoPerf_t perf = new cudnnConvolutionFwdAlgoPerf_t(requested);
-        int s = cudnn.cudnnFindConvolutionForwardAlgorithmEx(rt.cudnnHandle, desc.x, new DevicePointer(x), desc.w,
+        measured = cudnn.cudnnFindConvolutionForwardAlgorithmEx(rt.cudnnHandle, desc.x, new DevicePointer(x), desc.w,
             new DevicePointer(w), desc.conv, desc.y, new DevicePointer(y), requested, returned, perf,
-            new DevicePointer(ws), bound);
-        if (s != 0) {
+            new DevicePointer(ws), bound) == 0;
+        if (!measured) {
           check(Api.CUDNN, cudnn.cudnnGetConvolutionForwardAlgorithm_v7(rt.cudnnHandle, desc.x, desc.w, desc.conv, desc.y,
               requested, returned, perf), "cudnnGetConvolutionForwardAlgorithm_v7");
         }
-        count[0] = returned.get();
-        for (int i = 0; i < count[0]; i++) {
+        for (int i = 0; i < returned.get(); i++) {
           cudnnConvolutionFwdAlgoPerf_t r = perf.getPointer(i);
-          if (r.status() == 0 && r.memory() <= bound) {
-            return new Choice(r.algo(), r.memory(), s == 0 ? r.time() : Float.NaN);
-          }
+          found.add(new Candidate(r.algo(), r.status(), r.time(), r.memory(),
+              r.determinism() == cudnn.CUDNN_DETERMINISTIC));
         }
       }
       case BACKWARD_DATA -> {
         cudnnConvolutionBwdDataAlgoPerf_t perf = new cudnnConvolutionBwdDataAlgoPerf_t(requested);
-        int s = cudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(rt.cudnnHandle, desc.w, new DevicePointer(w), desc.y,
-            new DevicePointer(y), desc.conv, desc.x, new DevicePointer(x), requested, returned, perf,
-            new DevicePointer(ws), bound);
-        if (s != 0) {
+        measured = cudnn.cudnnFindConvolutionBackwardDataAlgorithmEx(rt.cudnnHandle, desc.w, new DevicePointer(w),
+            desc.y, new DevicePointer(y), desc.conv, desc.x, new DevicePointer(x), requested, returned, perf,
+            new DevicePointer(ws), bound) == 0;
+        if (!measured) {
           check(Api.CUDNN, cudnn.cudnnGetConvolutionBackwardDataAlgorithm_v7(rt.cudnnHandle, desc.w, desc.y, desc.conv,
               desc.x, requested, returned, perf), "cudnnGetConvolutionBackwardDataAlgorithm_v7");
         }
-        count[0] = returned.get();
-        for (int i = 0; i < count[0]; i++) {
+        for (int i = 0; i < returned.get(); i++) {
           cudnnConvolutionBwdDataAlgoPerf_t r = perf.getPointer(i);
-          if (r.status() == 0 && r.memory() <= bound) {
-            return new Choice(r.algo(), r.memory(), s == 0 ? r.time() : Float.NaN);
-          }
+          found.add(new Candidate(r.algo(), r.status(), r.time(), r.memory(),
+              r.determinism() == cudnn.CUDNN_DETERMINISTIC));
         }
       }
       case BACKWARD_FILTER -> {
         cudnnConvolutionBwdFilterAlgoPerf_t perf = new cudnnConvolutionBwdFilterAlgoPerf_t(requested);
-        int s = cudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(rt.cudnnHandle, desc.x, new DevicePointer(x), desc.y,
-            new DevicePointer(y), desc.conv, desc.w, new DevicePointer(w), requested, returned, perf,
-            new DevicePointer(ws), bound);
-        if (s != 0) {
+        measured = cudnn.cudnnFindConvolutionBackwardFilterAlgorithmEx(rt.cudnnHandle, desc.x, new DevicePointer(x),
+            desc.y, new DevicePointer(y), desc.conv, desc.w, new DevicePointer(w), requested, returned, perf,
+            new DevicePointer(ws), bound) == 0;
+        if (!measured) {
           check(Api.CUDNN, cudnn.cudnnGetConvolutionBackwardFilterAlgorithm_v7(rt.cudnnHandle, desc.x, desc.y, desc.conv,
               desc.w, requested, returned, perf), "cudnnGetConvolutionBackwardFilterAlgorithm_v7");
         }
-        count[0] = returned.get();
-        for (int i = 0; i < count[0]; i++) {
+        for (int i = 0; i < returned.get(); i++) {
           cudnnConvolutionBwdFilterAlgoPerf_t r = perf.getPointer(i);
-          if (r.status() == 0 && r.memory() <= bound) {
-            return new Choice(r.algo(), r.memory(), s == 0 ? r.time() : Float.NaN);
-          }
+          found.add(new Candidate(r.algo(), r.status(), r.time(), r.memory(),
+              r.determinism() == cudnn.CUDNN_DETERMINISTIC));
+        }
+      }
+      default -> throw new IllegalStateException(d.toString());
+    }
+    long fits = bound;
+    // both lists come sorted fastest first
+    Candidate best = found.stream().filter(c -> c.status() == 0 && c.memory() <= fits).findFirst().orElse(null);
+    for (boolean mustBeDeterministic : new boolean[] {true, false}) {
+      for (Candidate c : found) {
+        if (c.status() == 0 && c.memory() <= fits && (c.deterministic() || !mustBeDeterministic)) {
+          return new Choice(c.algo(), c.memory(), measured ? c.millis() : Float.NaN, best.algo(),
+              measured ? best.millis() : Float.NaN);
         }
       }
     }

@@ -59,7 +59,7 @@ public final class DeviceTimings {
     return rt.run(() -> sc.upload(v));
   }
 
-  /** conv2d forward, our algorithm choice vs the fastest algorithm cudnnFind measured for the same shape. */
+  /** conv2d forward, our algorithm choice (run as the op runs it) vs the fastest cudnnFind measured for the shape. */
   public Pair convForward(int n, int c, int h, int w, int o, int k, int reps) {
     if (backend.conv() == null) {
       throw new CudaException(Api.CUDNN, 1001, "CUDNN_STATUS_NOT_INITIALIZED", "cuDNN: " + rt.cudnnProblem);
@@ -72,8 +72,8 @@ public final class DeviceTimings {
       long y = rt.run(() -> sc.floats((long) n * o * g.ho() * g.wo()));
       double ours = median(reps, () -> backend.conv().run(Direction.FORWARD, g, h, g.ho(), p.padTop(), x, wt, y));
       CudnnConv.Choice choice = backend.conv().chosen(Direction.FORWARD, g, h, p.padTop());
-      return new Pair(ours, choice.findMillis(), "cudnnFind's best (algo " + choice.algo() + ", workspace "
-          + (choice.workspaceBytes() >> 20) + " MiB)");
+      return new Pair(ours, choice.bestMillis(), "cudnnFind's best (algo " + choice.bestAlgo() + "; ours: algo "
+          + choice.algo() + ", the fastest deterministic, workspace " + (choice.workspaceBytes() >> 20) + " MiB)");
     }
   }
 
