@@ -74,6 +74,7 @@ public final class CudaRuntime {
   private final Map<String, CUfunc_st> functions = new ConcurrentHashMap<>();
   private final Map<String, List<KernelSignatures.Kind>> signatures;
   private final String kernelSource;
+  private final KernelCache kernelCache;
   private CUmod_st module;
   private String kernelProblem;
 
@@ -142,6 +143,7 @@ public final class CudaRuntime {
       throw new IllegalStateException("the kernel source " + KERNEL_SOURCE + " is missing from the jar", e);
     }
     signatures = KernelSignatures.parse(kernelSource);
+    kernelCache = KernelCache.of(env);
   }
 
   /** The process's runtime, opened on first use (environment as the process has it). */
@@ -418,11 +420,21 @@ public final class CudaRuntime {
   }
 
   /**
-   * Compiles the kernel source for this device once (a cubin for sm_XY; PTX for compute_XY, JIT-compiled by the
-   * driver, if this NVRTC cannot emit the cubin) and loads it. A compile error is remembered: every kernel op then
-   * falls back to the CPU with the compiler's log in the one log line.
+   * The kernel module for this device: from the kernel cache, else compiled (a cubin for sm_XY; PTX for compute_XY,
+   * JIT-compiled by the driver, if this NVRTC cannot emit the cubin), loaded and cached. A compile error is
+   * remembered: every kernel op then falls back to the CPU with the compiler's log in its one log line.
    */
   private CUmod_st loadModule() {
+    String key = KernelCache.key(kernelSource, KernelCompiler.options("sm_" + computeMajor + computeMinor),
+        KernelCompiler.nvrtcVersion());
+    var cached = kernelCache.read(key);
+    if (cached.isPresent()) {
+      CUmod_st m = new CUmod_st();
+      if (cudart.cuModuleLoadData(m, image(cached.get())) == 0) {
+        return m;
+      }
+      kernelCache.delete(key); // refused (another driver, say): compile again
+    }
     byte[] image;
     try {
       image = KernelCompiler.compile(kernelSource, computeMajor, computeMinor);
@@ -431,10 +443,16 @@ public final class CudaRuntime {
       throw e;
     }
     CUmod_st m = new CUmod_st();
-    BytePointer img = new BytePointer(image.length + 1L);
-    img.put(image, 0, image.length).put(image.length, (byte) 0);
-    check(Api.DRIVER, cudart.cuModuleLoadData(m, img), "cuModuleLoadData");
+    check(Api.DRIVER, cudart.cuModuleLoadData(m, image(image)), "cuModuleLoadData");
+    kernelCache.write(key, image);
     return m;
+  }
+
+  /** A NUL-terminated copy (PTX is text; a cubin does not mind the extra byte). */
+  private static BytePointer image(byte[] bytes) {
+    BytePointer img = new BytePointer(bytes.length + 1L);
+    img.put(bytes, 0, bytes.length).put(bytes.length, (byte) 0);
+    return img;
   }
 
   /** Device time of {@code work} on the stream in milliseconds (CUDA events), for the benchmarks. */
@@ -460,6 +478,13 @@ public final class CudaRuntime {
   /** NVRTC, kept apart from the runtime so its options and fallbacks read in one place. */
   static final class KernelCompiler {
     private KernelCompiler() {}
+
+    static String nvrtcVersion() {
+      int[] major = {0};
+      int[] minor = {0};
+      check(Api.NVRTC, nvrtc.nvrtcVersion(major, minor), "nvrtcVersion");
+      return major[0] + "." + minor[0];
+    }
 
     /** --fmad=false: no contraction of a*b+c into an FMA, as the Java reference computes. */
     static List<String> options(String arch) {
