@@ -11,8 +11,10 @@
 #    builds the jars and fills .gpu-carry/ (git-ignored, about 45 MB): a jlink Java runtime as runtime.tar.xz
 #    (kept while its module list is unchanged; making it takes minutes), all runtime jars in the layout `worldfx
 #    bench` expects (benchmarks/target/), the JUnit console launcher and the compiled inference tests.
-# 2. On the GPU machine, from the work tree's root (with the device tool: carry [".gpu-carry"], timeout 600 s):
+# 2. On the GPU machine, from the work tree's root:
 #      bash tools/gpu-check.sh
+#    with the device tool: command "set -o pipefail; bash tools/gpu-check.sh 2>&1 | tee $OUT/gpu-check.log",
+#    carry [".gpu-carry"], timeout_s 600 (the steps' own limits add up to less; a typical run takes a few minutes).
 #    CUDA libraries are looked for in WORLDFX_CUDA_LIBS, CUDA_PATH, LD_LIBRARY_PATH, ldconfig's cache, /usr/local/cuda*
 #    and Python's nvidia-* wheels (cuDNN for CUDA 13 often comes only as the nvidia-cudnn-cu13 wheel). Without cuDNN
 #    the convolutions fall back to the CPU: the parity suite then fails on them, saying so.
@@ -150,14 +152,14 @@ check() {
   result "$rc" "CUDA backend selected"
 
   step "parity suite (CudaParityIT)"
-  timeout 300 "$JAVA" "${flags[@]}" -Xmx16g -jar "$CARRY/test/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
+  timeout 240 "$JAVA" "${flags[@]}" -Xmx16g -jar "$CARRY/test/junit-platform-console-standalone-$JUNIT_VERSION.jar" \
     execute --disable-banner --disable-ansi-colors --details=tree --fail-if-no-tests \
     --class-path "$CARRY/test/inference-tests.jar$(printf ':%s' "$LIB"/*.jar)" \
     --select-class dev.worldfx.inference.cuda.CudaParityIT 2>&1 | grep -v 'incubator modules'
   result "${PIPESTATUS[0]}" "parity suite"
 
   step "worldfx bench kernels --backend cuda"
-  timeout 240 "${cli[@]}" bench kernels --backend cuda 2>&1 | grep -v 'incubator modules'
+  timeout 180 "${cli[@]}" bench kernels --backend cuda 2>&1 | grep -v 'incubator modules'
   result "${PIPESTATUS[0]}" "kernel bench"
 
   step "end-to-end: worldfx demo (Inpaint, ExtendShot, Generate) 320x180, 8 frames, cuda then cpu"
@@ -165,7 +167,7 @@ check() {
   for b in cuda cpu; do
     echo "-- --backend $b"
     local t0=$SECONDS
-    WORLDFX_CACHE="$work/cache-$b" timeout 240 "${cli[@]}" demo --out "$work/demo-$b" --frames 8 --backend "$b" \
+    WORLDFX_CACHE="$work/cache-$b" timeout 150 "${cli[@]}" demo --out "$work/demo-$b" --frames 8 --backend "$b" \
       > "$work/demo-$b.txt" 2>&1
     local rc=$?
     grep -v 'incubator modules' "$work/demo-$b.txt"
