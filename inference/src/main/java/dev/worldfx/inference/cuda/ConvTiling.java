@@ -22,7 +22,7 @@ final class ConvTiling {
     long db = bias == null ? 0L : sc.upload(bias);
     int forced = Integer.getInteger("worldfx.cuda.convBandRows", 0);
     if (forced <= 0) {
-      try (OpScope whole = new OpScope(rt)) {
+      try (OpScope whole = new OpScope(rt.asDevice)) {
         long dx = whole.upload(x);
         long dy = whole.floats((long) g.n() * g.o() * g.ho() * g.wo());
         conv.run(Direction.FORWARD, g, g.h(), g.ho(), g.p().padTop(), dx, dw, dy);
@@ -66,7 +66,7 @@ final class ConvTiling {
     int bandRows = oy1 - oy0;
     int r0 = Math.max(iy0, 0);
     int r1 = Math.min(iy1, g.h());
-    try (OpScope bs = new OpScope(rt)) {
+    try (OpScope bs = new OpScope(rt.asDevice)) {
       long planeIn = (long) bandH * g.w();
       long dx = bs.floats((long) g.n() * g.c() * planeIn);
       rt.zero(dx, (long) g.n() * g.c() * planeIn * 4);

@@ -27,13 +27,20 @@ public final class CudaBackend implements Backend {
       OpKind.RESIZE, OpKind.GRID_SAMPLE, OpKind.WARP);
 
   private final CudaRuntime rt;
+  private final Device device;
   private final CudnnConv conv;
   private final Map<OpKind, LongAdder> deviceOps = new ConcurrentHashMap<>();
   private final Map<OpKind, String> cpuCases = new ConcurrentHashMap<>();
 
   public CudaBackend(CudaRuntime rt) {
+    this(rt, rt.asDevice, rt.cudnnHandle == null ? null : new CudnnConv(rt));
+  }
+
+  /** Over another device (tests: the host emulation of the kernels, with no cuBLAS or cuDNN). */
+  CudaBackend(CudaRuntime rt, Device device, CudnnConv conv) {
     this.rt = rt;
-    this.conv = rt.cudnnHandle == null ? null : new CudnnConv(rt);
+    this.device = device;
+    this.conv = conv;
   }
 
   @Override
@@ -48,7 +55,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public Ops ops(Arena arena) {
-    return new CudaOps(this, rt, arena);
+    return new CudaOps(this, rt, device, arena);
   }
 
   public CudaRuntime runtime() {
@@ -65,7 +72,7 @@ public final class CudaBackend implements Backend {
 
   void ranOnCpu(OpKind kind, String why) {
     if (cpuCases.putIfAbsent(kind, why) == null) {
-      LOG.warning(kind + " ran on the CPU, not on the GPU " + rt.describe() + ": " + why);
+      LOG.warning(kind + " ran on the CPU, not on the GPU " + device.describe() + ": " + why);
     }
   }
 

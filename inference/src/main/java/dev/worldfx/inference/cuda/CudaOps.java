@@ -25,21 +25,24 @@ import java.util.function.Supplier;
  */
 final class CudaOps implements Ops {
   private final CudaBackend backend;
+  /** cuBLAS and cuDNN (null where the kernels run on an emulated device, in tests). */
   private final CudaRuntime rt;
+  private final Device gpu;
   private final Arena arena;
   private final Ops cpu;
 
-  CudaOps(CudaBackend backend, CudaRuntime rt, Arena arena) {
+  CudaOps(CudaBackend backend, CudaRuntime rt, Device dev, Arena arena) {
     this.backend = backend;
     this.rt = rt;
+    this.gpu = dev;
     this.arena = arena;
     this.cpu = new CpuOps(arena);
   }
 
   /** Runs {@code work} on the device and counts it as a device op of {@code kind}. */
   private Tensor device(OpKind kind, java.util.function.Function<OpScope, Tensor> work) {
-    Tensor out = rt.run(() -> {
-      try (OpScope s = new OpScope(rt)) {
+    Tensor out = gpu.run(() -> {
+      try (OpScope s = new OpScope(gpu)) {
         return work.apply(s);
       }
     });
@@ -112,7 +115,7 @@ final class CudaOps implements Ops {
       long dy = sc.floats((long) s.m() * s.n());
       boolean withC = c != null;
       if (withC) {
-        rt.launchElements("wfx_broadcast2d", (long) s.m() * s.n(), sc.upload(c), dy, s.m(), s.n(), s.cRowStride(),
+        gpu.launchElements("wfx_broadcast2d", (long) s.m() * s.n(), sc.upload(c), dy, s.m(), s.n(), s.cRowStride(),
             s.cColStride());
       }
       CublasGemm.rowMajor(rt, transA, transB, s.m(), s.n(), s.k(), alpha, da, transA ? s.m() : s.k(), 0, db,
@@ -234,7 +237,7 @@ final class CudaOps implements Ops {
     return device(OpKind.UNARY, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(x.numel());
-      rt.launchElements("wfx_unary", x.numel(), dx, dy, x.numel(), op.ordinal(), alpha);
+      gpu.launchElements("wfx_unary", x.numel(), dx, dy, x.numel(), op.ordinal(), alpha);
       return sc.download(dy, arena, x.shape());
     });
   }
@@ -251,7 +254,7 @@ final class CudaOps implements Ops {
       long da = sc.upload(a);
       long db = sc.upload(b);
       long dy = sc.floats(n);
-      rt.launchElements("wfx_binary", n, da, db, dy, n, op.ordinal(), shape.length, sc.upload(meta));
+      gpu.launchElements("wfx_binary", n, da, db, dy, n, op.ordinal(), shape.length, sc.upload(meta));
       return sc.download(dy, arena, shape);
     });
   }
@@ -291,7 +294,7 @@ final class CudaOps implements Ops {
     return device(OpKind.REDUCE, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(outN);
-      rt.launchRows("wfx_reduce", outN, dx, dy, outN, reduceCount, op.ordinal(), keptRank, red, sc.upload(meta));
+      gpu.launchRows("wfx_reduce", outN, dx, dy, outN, reduceCount, op.ordinal(), keptRank, red, sc.upload(meta));
       return sc.download(dy, arena, outShape);
     });
   }
@@ -309,7 +312,7 @@ final class CudaOps implements Ops {
     return device(OpKind.SOFTMAX, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(x.numel());
-      rt.launchRows("wfx_softmax", rows, dx, dy, rows, n, inner);
+      gpu.launchRows("wfx_softmax", rows, dx, dy, rows, n, inner);
       return sc.download(dy, arena, shape);
     });
   }
@@ -331,7 +334,7 @@ final class CudaOps implements Ops {
     return device(OpKind.BATCH_NORM, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(x.numel());
-      rt.launchElements("wfx_batch_norm", x.numel(), dx, dy, x.numel(), c, inner, sc.upload(scale), sc.upload(bias),
+      gpu.launchElements("wfx_batch_norm", x.numel(), dx, dy, x.numel(), c, inner, sc.upload(scale), sc.upload(bias),
           sc.upload(mean), sc.upload(var), eps);
       return sc.download(dy, arena, x.shape());
     });
@@ -349,7 +352,7 @@ final class CudaOps implements Ops {
     return device(OpKind.GROUP_NORM, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(x.numel());
-      rt.launchRows("wfx_norm_rows", rows, dx, dy, rows, rowLen, eps, sc.uploadOrNull(scale), sc.uploadOrNull(bias), 1,
+      gpu.launchRows("wfx_norm_rows", rows, dx, dy, rows, rowLen, eps, sc.uploadOrNull(scale), sc.uploadOrNull(bias), 1,
           groups, spatial);
       return sc.download(dy, arena, x.shape());
     });
@@ -374,7 +377,7 @@ final class CudaOps implements Ops {
     return device(OpKind.LAYER_NORM, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(x.numel());
-      rt.launchRows("wfx_norm_rows", rows, dx, dy, rows, rowLen, eps, s == null ? 0L : sc.upload(s),
+      gpu.launchRows("wfx_norm_rows", rows, dx, dy, rows, rowLen, eps, s == null ? 0L : sc.upload(s),
           b == null ? 0L : sc.upload(b), 0, 1, 1L);
       return sc.download(dy, arena, shape);
     });
@@ -418,10 +421,10 @@ final class CudaOps implements Ops {
           (long) lq * lk, batches);
       if (mask != null) {
         long n = batches * lq * lk;
-        rt.launchElements("wfx_add_broadcast", n, scores, sc.upload(mask), n, scoreShape.length, sc.upload(
+        gpu.launchElements("wfx_add_broadcast", n, scores, sc.upload(mask), n, scoreShape.length, sc.upload(
             Arrays.copyOf(maskMeta, 2 * scoreShape.length)));
       }
-      rt.launchRows("wfx_softmax", batches * lq, scores, scores, batches * lq, lk, 1L);
+      gpu.launchRows("wfx_softmax", batches * lq, scores, scores, batches * lq, lk, 1L);
       long out = sc.floats(batches * lq * dv);
       CublasGemm.rowMajor(rt, false, false, lq, dv, lk, 1f, scores, lk, (long) lq * lk, dvv, dv, (long) lk * dv, 0f, out,
           dv, (long) lq * dv, batches);
@@ -461,7 +464,7 @@ final class CudaOps implements Ops {
     return device(OpKind.RESIZE, sc -> {
       long dx = sc.upload(x);
       long dy = sc.floats(planes * outH * outW);
-      rt.launchElements("wfx_resize", planes * outH * outW, dx, dy, planes, s[2], s[3], outH, outW, rows.k(),
+      gpu.launchElements("wfx_resize", planes * outH * outW, dx, dy, planes, s[2], s[3], outH, outW, rows.k(),
           sc.upload(rows.index()), sc.upload(rows.weight()), sc.upload(cols.index()), sc.upload(cols.weight()),
           mode == ResizeMode.NEAREST ? 1 : 0);
       return sc.download(dy, arena, s[0], s[1], outH, outW);
@@ -487,7 +490,7 @@ final class CudaOps implements Ops {
       long dx = sc.upload(x);
       long dg = sc.upload(grid);
       long dy = sc.floats((long) s[0] * s[1] * ho * wo);
-      rt.launchElements("wfx_grid_sample", (long) s[0] * ho * wo, dx, dg, dy, s[0], s[1], s[2], s[3], ho, wo,
+      gpu.launchElements("wfx_grid_sample", (long) s[0] * ho * wo, dx, dg, dy, s[0], s[1], s[2], s[3], ho, wo,
           mode.ordinal(), padding.ordinal(), alignCorners ? 1 : 0);
       return sc.download(dy, arena, s[0], s[1], ho, wo);
     });
@@ -509,7 +512,7 @@ final class CudaOps implements Ops {
       long dx = sc.upload(x);
       long df = sc.upload(flow);
       long dy = sc.floats(x.numel());
-      rt.launchElements("wfx_warp", (long) s[0] * s[2] * s[3], dx, df, dy, s[0], s[1], s[2], s[3], padding.ordinal());
+      gpu.launchElements("wfx_warp", (long) s[0] * s[2] * s[3], dx, df, dy, s[0], s[1], s[2], s[3], padding.ordinal());
       return sc.download(dy, arena, s);
     });
   }

@@ -75,6 +75,48 @@ public final class CudaRuntime {
   private final Map<String, List<KernelSignatures.Kind>> signatures;
   private final String kernelSource;
   private final KernelCache kernelCache;
+  /** This runtime as the kernel ops see it. */
+  final Device asDevice = new Device() {
+    @Override
+    public <T> T run(Supplier<T> work) {
+      return CudaRuntime.this.run(work);
+    }
+
+    @Override
+    public DeviceBuffer allocate(long bytes) {
+      return CudaRuntime.this.allocate(bytes);
+    }
+
+    @Override
+    public void upload(MemorySegment src, long srcOffset, long dst, long bytes) {
+      CudaRuntime.this.upload(src, srcOffset, dst, bytes);
+    }
+
+    @Override
+    public void download(long src, MemorySegment dst, long dstOffset, long bytes) {
+      CudaRuntime.this.download(src, dst, dstOffset, bytes);
+    }
+
+    @Override
+    public void zero(long dst, long bytes) {
+      CudaRuntime.this.zero(dst, bytes);
+    }
+
+    @Override
+    public void launchElements(String kernel, long n, Object... args) {
+      CudaRuntime.this.launchElements(kernel, n, args);
+    }
+
+    @Override
+    public void launchRows(String kernel, long rows, Object... args) {
+      CudaRuntime.this.launchRows(kernel, rows, args);
+    }
+
+    @Override
+    public String describe() {
+      return CudaRuntime.this.describe();
+    }
+  };
   private CUmod_st module;
   private String kernelProblem;
 

@@ -119,7 +119,7 @@ final class CudnnConv {
    * w. {@code h}/{@code ho}/{@code padH}: the whole image's, or one band's (ConvTiling).
    */
   void run(Direction d, ConvGeometry g, int h, int ho, int padH, long x, long w, long y) {
-    try (Descriptors desc = new Descriptors(g, h, ho, padH); OpScope scope = new OpScope(rt)) {
+    try (Descriptors desc = new Descriptors(g, h, ho, padH); OpScope scope = new OpScope(rt.asDevice)) {
       String key = key(d, g, h, padH);
       Choice c = cache.get(key);
       if (c == null) {

@@ -66,7 +66,7 @@ public final class DeviceTimings {
     }
     Conv2dParams p = Conv2dParams.of(1, k / 2);
     ConvGeometry g = ConvGeometry.forward(new int[] {n, c, h, w}, new int[] {o, c, k, k}, null, p);
-    try (OpScope sc = new OpScope(rt)) {
+    try (OpScope sc = new OpScope(rt.asDevice)) {
       long x = randomFloats(sc, (long) n * c * h * w, 1);
       long wt = randomFloats(sc, (long) o * c * k * k, 2);
       long y = rt.run(() -> sc.floats((long) n * o * g.ho() * g.wo()));
@@ -84,7 +84,7 @@ public final class DeviceTimings {
   public Pair gemm(int m, int n, int k, boolean tf32, int reps) {
     boolean before = rt.tf32();
     rt.setTf32(tf32);
-    try (OpScope sc = new OpScope(rt)) {
+    try (OpScope sc = new OpScope(rt.asDevice)) {
       long a = randomFloats(sc, (long) m * k, 3);
       long b = randomFloats(sc, (long) k * n, 4);
       long c = rt.run(() -> sc.floats((long) m * n));
@@ -128,7 +128,7 @@ public final class DeviceTimings {
     if (rt.cudnnHandle == null) {
       throw new CudaException(Api.CUDNN, 1001, "CUDNN_STATUS_NOT_INITIALIZED", "cuDNN: " + rt.cudnnProblem);
     }
-    try (OpScope sc = new OpScope(rt)) {
+    try (OpScope sc = new OpScope(rt.asDevice)) {
       long x = randomFloats(sc, (long) c * h * w, 5);
       long grid = randomFloats(sc, (long) h * w * 2, 6);
       long y = rt.run(() -> sc.floats((long) c * h * w));

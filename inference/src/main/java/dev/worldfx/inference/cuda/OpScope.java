@@ -11,11 +11,11 @@ import java.util.List;
  * when the op ends (after the stream has drained: CudaRuntime.run synchronises before the scope closes).
  */
 final class OpScope implements AutoCloseable {
-  private final CudaRuntime rt;
+  private final Device rt;
   private final Arena temp = Arena.ofConfined();
   private final List<DeviceBuffer> buffers = new ArrayList<>();
 
-  OpScope(CudaRuntime rt) {
+  OpScope(Device rt) {
     this.rt = rt;
   }
 

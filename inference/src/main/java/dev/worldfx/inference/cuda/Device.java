@@ -1,0 +1,31 @@
+package dev.worldfx.inference.cuda;
+
+import java.lang.foreign.MemorySegment;
+import java.util.function.Supplier;
+
+/**
+ * What the kernel ops need of a device: memory, copies, kernel launches, one op at a time. CudaRuntime is the real
+ * one; the tests also run the ops over a host emulation of the kernels (same source, compiled by the host compiler),
+ * which checks the ops' argument building and the kernels' arithmetic against the CPU backend without a GPU.
+ */
+interface Device {
+  /** Runs {@code work} as one op: the device current, the work finished when it returns. */
+  <T> T run(Supplier<T> work);
+
+  DeviceBuffer allocate(long bytes);
+
+  void upload(MemorySegment src, long srcOffset, long dst, long bytes);
+
+  void download(long src, MemorySegment dst, long dstOffset, long bytes);
+
+  void zero(long dst, long bytes);
+
+  /** One thread per element of {@code n} (grid-stride loops cover the rest). */
+  void launchElements(String kernel, long n, Object... args);
+
+  /** One block per row (block-wide reductions). */
+  void launchRows(String kernel, long rows, Object... args);
+
+  /** For log lines: which device. */
+  String describe();
+}
