@@ -93,7 +93,7 @@ final class CudaOps implements Ops {
       long db = sc.upload(b);
       long count = s.batchCount();
       long dy = sc.floats(count * s.m() * s.n());
-      CublasGemm.batched(rt, s, da, db, dy);
+      CublasGemm.batched(gpu, s, da, db, dy);
       return sc.download(dy, arena, s.outShape());
     });
   }
@@ -118,7 +118,7 @@ final class CudaOps implements Ops {
         gpu.launchElements("wfx_broadcast2d", (long) s.m() * s.n(), sc.upload(c), dy, s.m(), s.n(), s.cRowStride(),
             s.cColStride());
       }
-      CublasGemm.rowMajor(rt, transA, transB, s.m(), s.n(), s.k(), alpha, da, transA ? s.m() : s.k(), 0, db,
+      CublasGemm.rowMajor(gpu, transA, transB, s.m(), s.n(), s.k(), alpha, da, transA ? s.m() : s.k(), 0, db,
           transB ? s.k() : s.n(), 0, withC ? beta : 0f, dy, s.n(), 0, 1);
       return sc.download(dy, arena, s.m(), s.n());
     });
@@ -417,7 +417,7 @@ final class CudaOps implements Ops {
       long dvv = sc.upload(v);
       long scores = sc.floats(batches * lq * lk);
       // scores = s * q k^T, per batch: [lq,d] x [lk,d]^T
-      CublasGemm.rowMajor(rt, false, true, lq, lk, d, s, dq, d, (long) lq * d, dk, d, (long) lk * d, 0f, scores, lk,
+      CublasGemm.rowMajor(gpu, false, true, lq, lk, d, s, dq, d, (long) lq * d, dk, d, (long) lk * d, 0f, scores, lk,
           (long) lq * lk, batches);
       if (mask != null) {
         long n = batches * lq * lk;
@@ -426,7 +426,7 @@ final class CudaOps implements Ops {
       }
       gpu.launchRows("wfx_softmax", batches * lq, scores, scores, batches * lq, lk, 1L);
       long out = sc.floats(batches * lq * dv);
-      CublasGemm.rowMajor(rt, false, false, lq, dv, lk, 1f, scores, lk, (long) lq * lk, dvv, dv, (long) lk * dv, 0f, out,
+      CublasGemm.rowMajor(gpu, false, false, lq, dv, lk, 1f, scores, lk, (long) lq * lk, dvv, dv, (long) lk * dv, 0f, out,
           dv, (long) lq * dv, batches);
       return sc.download(out, arena, outShape);
     });

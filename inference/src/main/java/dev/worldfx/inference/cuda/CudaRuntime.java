@@ -30,6 +30,7 @@ import org.bytedeco.cuda.global.cudnn;
 import org.bytedeco.cuda.global.nvrtc;
 import org.bytedeco.cuda.nvrtc._nvrtcProgram;
 import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
@@ -113,10 +114,31 @@ public final class CudaRuntime {
     }
 
     @Override
+    public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
+        long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
+      FloatPointer al = new FloatPointer(alpha);
+      FloatPointer be = new FloatPointer(beta);
+      int opA = transA ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+      int opB = transB ? cublas.CUBLAS_OP_T : cublas.CUBLAS_OP_N;
+      if (batch == 1) {
+        check(Api.CUBLAS, cublas.cublasSgemm_v2(cublasHandle, opA, opB, m, n, k, al, floats(a), lda, floats(b), ldb, be,
+            floats(c), ldc), "cublasSgemm(" + m + "x" + n + "x" + k + ")");
+      } else {
+        check(Api.CUBLAS, cublas.cublasSgemmStridedBatched(cublasHandle, opA, opB, m, n, k, al, floats(a), lda, strideA,
+            floats(b), ldb, strideB, be, floats(c), ldc, strideC, batch), "cublasSgemmStridedBatched(" + batch + " of "
+            + m + "x" + n + "x" + k + ")");
+      }
+    }
+
+    @Override
     public String describe() {
       return CudaRuntime.this.describe();
     }
   };
+
+  private static FloatPointer floats(long address) {
+    return new FloatPointer(new DevicePointer(address));
+  }
   private CUmod_st module;
   private String kernelProblem;
 

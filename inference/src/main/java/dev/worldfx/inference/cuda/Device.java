@@ -26,6 +26,14 @@ interface Device {
   /** One block per row (block-wide reductions). */
   void launchRows(String kernel, long rows, Object... args);
 
+  /**
+   * cuBLAS's strided batched SGEMM, column-major as cuBLAS defines it: C[i] = alpha op(A[i]) op(B[i]) + beta C[i]
+   * (C not read when beta is 0), op(A) m x k, op(B) k x n, C m x n with leading dimension ldc, matrices stride*
+   * floats apart. CublasGemm maps row-major products onto it.
+   */
+  void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA, long b,
+      int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch);
+
   /** For log lines: which device. */
   String describe();
 }

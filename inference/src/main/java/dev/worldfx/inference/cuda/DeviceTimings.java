@@ -88,7 +88,7 @@ public final class DeviceTimings {
       long a = randomFloats(sc, (long) m * k, 3);
       long b = randomFloats(sc, (long) k * n, 4);
       long c = rt.run(() -> sc.floats((long) m * n));
-      double ours = median(reps, () -> CublasGemm.rowMajor(rt, false, false, m, n, k, 1f, a, k, 0, b, n, 0, 0f, c, n, 0,
+      double ours = median(reps, () -> CublasGemm.rowMajor(rt.asDevice, false, false, m, n, k, 1f, a, k, 0, b, n, 0, 0f, c, n, 0,
           1));
       FloatPointer one = new FloatPointer(1f);
       FloatPointer zero = new FloatPointer(0f);

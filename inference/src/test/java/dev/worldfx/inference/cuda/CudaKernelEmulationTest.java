@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 
 /**
- * The kernel ops of the CUDA backend without a GPU: CudaOps, its argument building and the kernel source itself,
- * compiled for the host and run over EmulatedDevice, against the CPU backend (the cases of KernelOpCases). What this
- * cannot check: NVRTC, the driver, cuBLAS and cuDNN (CudaParityIT on a GPU does).
+ * The CUDA backend's ops without a GPU: CudaOps, its argument building, the kernel source compiled for the host and
+ * the row-major mapping onto cuBLAS's column-major contract, over EmulatedDevice, against the CPU backend (the cases
+ * of DeviceOpCases). What this cannot check: NVRTC, the driver, cuBLAS itself and cuDNN (CudaParityIT on a GPU does).
  */
-class CudaKernelEmulationTest extends KernelOpCases {
+class CudaKernelEmulationTest extends DeviceOpCases {
   private static EmulatedDevice device;
   private static Path dir;
 

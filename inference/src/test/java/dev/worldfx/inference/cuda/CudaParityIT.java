@@ -20,11 +20,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every GPU op against the CPU backend on the same inputs, with tolerances (FP32 on both sides; summation order
- * differs): the kernel ops of KernelOpCases and here cuBLAS, cuDNN and attention. Each comparison also asserts that
+ * differs): the ops of DeviceOpCases and here the cuDNN convolutions. Each comparison also asserts that
  * the GPU side really ran on the device (the backend's counter for that op went up), so the test cannot pass with both
  * sides on the CPU. Skipped, saying so, where there is no CUDA device.
  */
-class CudaParityIT extends KernelOpCases {
+class CudaParityIT extends DeviceOpCases {
 
   private static String noDevice;
 
@@ -56,35 +56,6 @@ class CudaParityIT extends KernelOpCases {
           + "; pool: " + gpu.runtime().pool.stats());
       arena.close();
     }
-  }
-
-  @Test
-  void matmulAndGemm() {
-    Tensor a = random(1, 2, 3, 37, 53);
-    Tensor b = random(2, 53, 29);
-    same("matmul [2,3,37,53]x[53,29]", OpKind.MATMUL, 1e-4, 1e-4, () -> dev.matmul(a, b), () -> cpu.matmul(a, b));
-    Tensor c = random(3, 4, 1, 8, 16);
-    Tensor d = random(4, 3, 16, 8);
-    same("matmul [4,1,8,16]x[3,16,8] (uneven broadcast)", OpKind.MATMUL, 1e-4, 1e-4, () -> dev.matmul(c, d),
-        () -> cpu.matmul(c, d));
-    Tensor v = random(5, 53);
-    same("matmul [53]x[53,29]", OpKind.MATMUL, 1e-4, 1e-4, () -> dev.matmul(v, b), () -> cpu.matmul(v, b));
-    Tensor big = random(6, 512, 384);
-    Tensor big2 = random(7, 384, 256);
-    same("matmul 512x384x256", OpKind.MATMUL, 1e-3, 1e-4, () -> dev.matmul(big, big2), () -> cpu.matmul(big, big2));
-    for (boolean ta : new boolean[] {false, true}) {
-      for (boolean tb : new boolean[] {false, true}) {
-        Tensor ga = ta ? random(8, 19, 23) : random(8, 23, 19);
-        Tensor gb = tb ? random(9, 31, 19) : random(9, 19, 31);
-        Tensor gc = random(10, 31);
-        same("gemm transA=" + ta + " transB=" + tb + " C [31]", OpKind.GEMM, 1e-4, 1e-4,
-            () -> dev.gemm(ga, gb, gc, ta, tb, 0.7f, 1.3f), () -> cpu.gemm(ga, gb, gc, ta, tb, 0.7f, 1.3f));
-      }
-    }
-    Tensor ga = random(11, 23, 19);
-    Tensor gb = random(12, 19, 31);
-    same("gemm without C", OpKind.GEMM, 1e-4, 1e-4, () -> dev.gemm(ga, gb, null, false, false, 2f, 0f),
-        () -> cpu.gemm(ga, gb, null, false, false, 2f, 0f));
   }
 
   @Test
@@ -134,18 +105,6 @@ class CudaParityIT extends KernelOpCases {
     assertArrayEquals(cpu.conv2d(x, w, null, p).toArray(), dev.conv2d(x, w, null, p).toArray());
     assertEquals(before, gpu.deviceOps(OpKind.CONV2D));
     assertTrue(gpu.cpuCases().get(OpKind.CONV2D).contains("asymmetric padding"), gpu.cpuCases().toString());
-  }
-
-  @Test
-  void attention() {
-    Tensor q = random(70, 2, 4, 33, 16);
-    Tensor k = random(71, 2, 4, 47, 16);
-    Tensor v = random(72, 2, 4, 47, 24);
-    Tensor mask = random(73, 1, 47);
-    same("attention default scale", OpKind.ATTENTION, 1e-5, 1e-4, () -> dev.attention(q, k, v, null, Float.NaN),
-        () -> cpu.attention(q, k, v, null, Float.NaN));
-    same("attention with a broadcast mask", OpKind.ATTENTION, 1e-5, 1e-4, () -> dev.attention(q, k, v, mask, 0.3f),
-        () -> cpu.attention(q, k, v, mask, 0.3f));
   }
 
   @Test

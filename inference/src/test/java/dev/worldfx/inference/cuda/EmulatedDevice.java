@@ -172,6 +172,35 @@ final class EmulatedDevice implements Device, AutoCloseable {
     }
   }
 
+  /** cuBLAS's contract in plain Java (column-major, its argument checks included), to test the row-major mapping. */
+  @Override
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, float alpha, long a, int lda, long strideA,
+      long b, int ldb, long strideB, float beta, long c, int ldc, long strideC, int batch) {
+    if (m < 0 || n < 0 || k < 0 || lda < Math.max(1, transA ? k : m) || ldb < Math.max(1, transB ? n : k)
+        || ldc < Math.max(1, m)) {
+      throw new CudaException(CudaStatus.Api.CUBLAS, 7, "CUBLAS_STATUS_INVALID_VALUE", "emulated cublasSgemm(m=" + m
+          + " n=" + n + " k=" + k + " lda=" + lda + " ldb=" + ldb + " ldc=" + ldc + ")");
+    }
+    for (int p = 0; p < batch; p++) {
+      MemorySegment am = at(a + p * strideA * 4, ((long) lda * Math.max(m, k) + Math.max(m, k)) * 4);
+      MemorySegment bm = at(b + p * strideB * 4, ((long) ldb * Math.max(n, k) + Math.max(n, k)) * 4);
+      MemorySegment cm = at(c + p * strideC * 4, ((long) ldc * n + m) * 4);
+      for (int i = 0; i < m; i++) {
+        for (int j = 0; j < n; j++) {
+          double acc = 0;
+          for (int l = 0; l < k; l++) {
+            float av = am.getAtIndex(ValueLayout.JAVA_FLOAT, transA ? l + (long) i * lda : i + (long) l * lda);
+            float bv = bm.getAtIndex(ValueLayout.JAVA_FLOAT, transB ? j + (long) l * ldb : l + (long) j * ldb);
+            acc += (double) av * bv;
+          }
+          long ci = i + (long) j * ldc;
+          float prior = beta == 0 ? 0 : beta * cm.getAtIndex(ValueLayout.JAVA_FLOAT, ci);
+          cm.setAtIndex(ValueLayout.JAVA_FLOAT, ci, (float) (alpha * acc) + prior);
+        }
+      }
+    }
+  }
+
   @Override
   public String describe() {
     return "the host emulation of the kernels";
