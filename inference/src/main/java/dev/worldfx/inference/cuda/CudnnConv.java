@@ -23,6 +23,8 @@ import org.bytedeco.javacpp.IntPointer;
  * cudnnFind*AlgorithmEx (measured on this device, fastest whose workspace fits the bound) and cached; if Find fails
  * the heuristic (Get*_v7) picks. Math: FMA only (no TF32) unless TF32 was opted in.
  */
+// cuDNN 9 marks its descriptor-based convolution API deprecated in favour of the graph API; 9.x still ships it.
+@SuppressWarnings("deprecation")
 final class CudnnConv {
   enum Direction { FORWARD, BACKWARD_DATA, BACKWARD_FILTER }
 

@@ -21,6 +21,7 @@ import org.bytedeco.javacpp.IntPointer;
  * op runs, on device-resident buffers) against the library's own best measured in the same run. Medians of
  * {@code reps} timings with CUDA events, after one warm-up (which for convolutions runs cudnnFind).
  */
+@SuppressWarnings("deprecation") // cuDNN 9's descriptor API (see CudnnConv)
 public final class DeviceTimings {
   /** Ours and the reference, in milliseconds, and what the reference was. */
   public record Pair(double oursMillis, double referenceMillis, String reference) {
