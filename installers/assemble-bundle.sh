@@ -10,8 +10,8 @@ BUNDLE="$TARGET/WorldFX.ofx.bundle"
 STAGE="$TARGET/.WorldFX.ofx.bundle.staging"
 RUNTIME="$TARGET/runtime"   # jlink output, reused while the module list is unchanged
 # java.base carries FFM; Guice needs java.logging and jdk.unsupported (sun.misc.Unsafe); the
-# inference kernels need jdk.incubator.vector.
-MODULES="java.base,java.logging,jdk.unsupported,jdk.incubator.vector"
+# inference kernels need jdk.incubator.vector; the web panel (ui-panels) needs jdk.httpserver.
+MODULES="java.base,java.logging,jdk.unsupported,jdk.httpserver,jdk.incubator.vector"
 
 if [[ ! -x "$RUNTIME/bin/java" || "$(cat "$RUNTIME/.modules" 2>/dev/null)" != "$MODULES" ]]; then
   rm -rf "$RUNTIME"

@@ -9,8 +9,9 @@ NAME="worldfx-$VERSION-linux-x86_64"
 OUT="$TARGET/release"
 STAGE="$OUT/$NAME"
 CLI_RUNTIME="$TARGET/cli-runtime"
-# The CLI writes PNGs through javax.imageio (java.desktop); the rest as the bundle.
-CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop,jdk.incubator.vector"
+# The CLI writes PNGs through javax.imageio (java.desktop), reports peak heap (java.management) and serves `worldfx panel`
+# (jdk.httpserver); the rest as the bundle.
+CLI_MODULES="java.base,java.logging,jdk.unsupported,java.desktop,java.management,jdk.httpserver,jdk.incubator.vector"
 
 if [[ ! -x "$CLI_RUNTIME/bin/java" || "$(cat "$CLI_RUNTIME/.modules" 2>/dev/null)" != "$CLI_MODULES" ]]; then
   rm -rf "$CLI_RUNTIME"
@@ -38,12 +39,25 @@ cat > "$STAGE/bin/worldfx" <<'LAUNCHER'
 #!/usr/bin/env bash
 # worldfx from a release: runs on the Java runtime shipped beside it, never on a system JDK.
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# The inference kernels use the Vector API; the JVM's one-line notice that it is an incubator module is dropped.
+# The JVM's stderr minus its one-line notice that the Vector API is an incubator module (always its first line), the
+# rest passed on as it comes (a progress bar redrawn with \r shows at once); Ctrl-C is ignored here so that worldfx's
+# own line saying it cancelled still gets through.
+drop_incubator_notice() {
+  trap '' INT
+  local first
+  if IFS= read -r first; then
+    [[ "$first" == 'WARNING: Using incubator modules: jdk.incubator.vector' ]] || printf '%s\n' "$first"
+  fi
+  exec cat
+}
+# worldfx draws a progress bar only on a terminal; the JVM's stderr is the pipe above, so it is told.
+tty=false
+[[ -t 2 ]] && tty=true
 exec "$HERE/runtime/bin/java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseSerialGC \
-  --add-modules=jdk.incubator.vector \
+  --add-modules=jdk.incubator.vector -Dworldfx.stderr.tty="$tty" \
   -Dworldfx.root="$HERE" -Dworldfx.bundle="$HERE/WorldFX.ofx.bundle" -Dworldfx.testhost="$HERE/bin/ofx-test-host" \
   -cp "$HERE/lib/*" dev.worldfx.cli.Main "$@" \
-  2> >(grep --line-buffered -v '^WARNING: Using incubator modules: jdk.incubator.vector$' >&2)
+  2> >(drop_incubator_notice >&2)
 LAUNCHER
 chmod +x "$STAGE/bin/worldfx"
 

@@ -243,6 +243,7 @@ static const ParamSpec generate_params[] = {
   {"seed", kOfxParamTypeInteger, 0, 0, false, 0, 0, NULL},
   {"variation", kOfxParamTypeDouble, 0.25, 0.25, true, 0, 1, NULL},
   {"modelFile", kOfxParamTypeString, 0, 0, false, 0, 0, NULL},
+  {"frames", kOfxParamTypeInteger, 0, 0, true, 0, 10000, NULL},
   {NULL, NULL, 0, 0, false, 0, 0, NULL},
 };
 
@@ -426,7 +427,7 @@ static bool check_context_descriptor(HostPlugin *hp, ContextKind ctx, char *why,
       !expect_int(ps, kOfxImageEffectPluginPropHostFrameThreading, 0, why, n) ||
       !expect_int(ps, kOfxImageEffectPropSupportsTiles, 1, why, n) ||
       !expect_int(ps, kOfxImageEffectPropSupportsMultiResolution, 0, why, n) ||
-      !expect_int(ps, kOfxImageEffectPropTemporalClipAccess, p != PLUGIN_GENERATE, why, n))
+      !expect_int(ps, kOfxImageEffectPropTemporalClipAccess, 1, why, n))
     return false;
   if (!check_clips(p, ctx, d, why, n)) return false;
   for (const ParamSpec *spec = contract_params[p]; spec->name; spec++)

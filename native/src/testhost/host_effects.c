@@ -496,7 +496,11 @@ bool contract_supports(PluginKind plugin, ContextKind ctx) {
 
 OfxStatus plugin_action(HostPlugin *p, const char *action, const void *handle, OfxPropertySetHandle in,
                         OfxPropertySetHandle out) {
-  return p->ofx->mainEntry(action, handle, in, out);
+  bool render = !strcmp(action, kOfxImageEffectActionRender);
+  if (render) atomic_fetch_add(&th_renders_in_flight, 1);
+  OfxStatus st = p->ofx->mainEntry(action, handle, in, out);
+  if (render) atomic_fetch_sub(&th_renders_in_flight, 1);
+  return st;
 }
 
 OfxStatus plugin_load(HostPlugin *p) {
@@ -623,12 +627,16 @@ static void render_scale(OfxPropertySetHandle ps) {
 }
 
 OfxStatus instance_param_changed(OfxImageEffectHandle inst, const char *param, double t) {
+  return instance_param_changed_by(inst, param, t, "OfxChangeUserEdited");
+}
+
+OfxStatus instance_param_changed_by(OfxImageEffectHandle inst, const char *param, double t, const char *why) {
   OfxPropertySetHandle reason = props_new(PS_ARGS, NULL);
-  props_def_string(reason, kOfxPropChangeReason, "OfxChangeUserEdited");
+  props_def_string(reason, kOfxPropChangeReason, why);
   OfxPropertySetHandle in = props_new(PS_ARGS, NULL);
   props_def_string(in, kOfxPropType, "OfxTypeParameter");
   props_def_string(in, kOfxPropName, param);
-  props_def_string(in, kOfxPropChangeReason, "OfxChangeUserEdited");
+  props_def_string(in, kOfxPropChangeReason, why);
   props_def_double(in, kOfxPropTime, t);
   render_scale(in);
   OfxStatus st = plugin_action(inst->plugin, kOfxActionBeginInstanceChanged, inst, reason, NULL);
@@ -639,22 +647,32 @@ OfxStatus instance_param_changed(OfxImageEffectHandle inst, const char *param, d
   return st;
 }
 
+/* The host's own writes (a user editing the UI) are not counted as the plugin's. */
 OfxStatus instance_set_int(OfxImageEffectHandle inst, const char *name, int v) {
   OfxParamHandle p;
   OfxStatus st = set_param(inst, name, &p);
-  return st == kOfxStatOK ? th_param_suite.paramSetValue(p, v) : st;
+  th_host_writing = true;
+  if (st == kOfxStatOK) st = th_param_suite.paramSetValue(p, v);
+  th_host_writing = false;
+  return st;
 }
 
 OfxStatus instance_set_double(OfxImageEffectHandle inst, const char *name, double v) {
   OfxParamHandle p;
   OfxStatus st = set_param(inst, name, &p);
-  return st == kOfxStatOK ? th_param_suite.paramSetValue(p, v) : st;
+  th_host_writing = true;
+  if (st == kOfxStatOK) st = th_param_suite.paramSetValue(p, v);
+  th_host_writing = false;
+  return st;
 }
 
 OfxStatus instance_set_string(OfxImageEffectHandle inst, const char *name, const char *v) {
   OfxParamHandle p;
   OfxStatus st = set_param(inst, name, &p);
-  return st == kOfxStatOK ? th_param_suite.paramSetValue(p, v) : st;
+  th_host_writing = true;
+  if (st == kOfxStatOK) st = th_param_suite.paramSetValue(p, v);
+  th_host_writing = false;
+  return st;
 }
 
 

@@ -225,11 +225,16 @@ static bool param_ok(OfxParamHandle p) { return p && p->magic == PARAM_MAGIC; }
 
 /* ---- the suite */
 
+bool th_refuse_layout_params;
+
 static OfxStatus param_define(OfxParamSetHandle s, const char *type, const char *name,
                               OfxPropertySetHandle *props) {
   if (!set_ok(s)) return kOfxStatErrBadHandle;
   if (!type || !name) return kOfxStatErrValue;
   if (!type_known(type)) return kOfxStatErrUnknown;
+  if (th_refuse_layout_params && (!strcmp(type, kOfxParamTypeGroup) || !strcmp(type, kOfxParamTypePage) ||
+                                  !strcmp(type, kOfxParamTypePushButton)))
+    return kOfxStatErrUnsupported;
   pthread_mutex_lock(&s->lock);
   OfxStatus st = kOfxStatOK;
   for (int i = 0; i < s->count; i++)
@@ -322,8 +327,19 @@ static OfxStatus param_get_value_at_time(OfxParamHandle p, OfxTime t, ...) {
   return st;
 }
 
+atomic_int th_renders_in_flight;
+__thread bool th_host_writing;
+static atomic_int plugin_sets, plugin_sets_in_render;
+
+int param_plugin_sets(void) { return atomic_load(&plugin_sets); }
+int param_plugin_sets_in_render(void) { return atomic_load(&plugin_sets_in_render); }
+
 static OfxStatus set_value_v(OfxParamHandle p, va_list ap) {
   if (!param_ok(p)) return kOfxStatErrBadHandle;
+  if (!th_host_writing) {
+    atomic_fetch_add(&plugin_sets, 1);
+    if (atomic_load(&th_renders_in_flight) > 0) atomic_fetch_add(&plugin_sets_in_render, 1);
+  }
   if (p->kind == VAL_NONE) return kOfxStatErrUnsupported;
   pthread_mutex_lock(&p->lock);
   switch (p->kind) {

@@ -1,6 +1,7 @@
 /*
  * ofx-test-host [--verbose] [--only SUBSTRING] BUNDLE_DIR   run the checks
  * ofx-test-host --bench BUNDLE_DIR                           bridge benchmark
+ * ofx-test-host --render JOB BUNDLE_DIR                      render frames from disk (render_job.c)
  *
  * One line per check (PASS name / FAIL name: reason), then "N passed, N failed"; exit 0
  * iff nothing failed. Checks run in this process on purpose: a plugin crash kills the
@@ -91,7 +92,8 @@ static void on_watchdog(int sig) {
 
 static int usage(void) {
   fprintf(stderr, "usage: ofx-test-host [--verbose] [--only SUBSTRING] BUNDLE_DIR\n"
-                  "       ofx-test-host --bench BUNDLE_DIR\n");
+                  "       ofx-test-host --bench BUNDLE_DIR\n"
+                  "       ofx-test-host --render JOB BUNDLE_DIR\n");
   return 2;
 }
 
@@ -109,9 +111,11 @@ static void remove_cache_dir(void) {
 int main(int argc, char **argv) {
   const char *bundle_dir = NULL;
   bool bench = false;
+  const char *render_job = NULL;
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "--only") && i + 1 < argc) only_filter = argv[++i];
     else if (!strcmp(argv[i], "--bench")) bench = true;
+    else if (!strcmp(argv[i], "--render") && i + 1 < argc) render_job = argv[++i];
     else if (!strcmp(argv[i], "--verbose") || !strcmp(argv[i], "-v")) th_verbose = true;
     else if (argv[i][0] == '-') return usage();
     else if (!bundle_dir) bundle_dir = argv[i];
@@ -129,6 +133,8 @@ int main(int argc, char **argv) {
     setenv("WORLDFX_CACHE", th_cache_dir, 1);
     atexit(remove_cache_dir);
   }
+  /* The Open web panel checks start the panel; they must not open browser tabs on a desktop. */
+  setenv("WORLDFX_PANEL_BROWSER", "none", 1);
 
   const char *limit = getenv("WORLDFX_TESTHOST_TIMEOUT");
   signal(SIGALRM, on_watchdog);
@@ -136,6 +142,7 @@ int main(int argc, char **argv) {
 
   host_init();
   if (bench) return run_bench(bundle_dir);
+  if (render_job) return run_render_job(render_job, bundle_dir);
 
   /* First, before this process has a JVM: the boot failure runs in a fork. */
   run_boot_failure_check(bundle_dir);
@@ -155,6 +162,7 @@ int main(int argc, char **argv) {
     run_thread_checks(&bundle);
     run_abort_checks(&bundle);
     run_bad_input_checks(&bundle);
+    run_pages_checks(&bundle);
     run_load_unload_check(&bundle);
     run_second_bundle_check(&bundle, bundle_dir);
     run_runtime_check(bundle_dir);

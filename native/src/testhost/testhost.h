@@ -9,6 +9,7 @@
 #include "worldfx_ofx.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -32,6 +33,8 @@
 #define TH_PropUnmappedFrameRate "OfxImageEffectPropUnmappedFrameRate"
 #define TH_PropFieldOrder "OfxImageClipPropFieldOrder"
 #define TH_PropClipPARPrefix "OfxImageClipPropPAR_"
+#define TH_ParamPropGroupOpen "OfxParamPropGroupOpen"
+#define TH_ParamStringIsLabel "OfxParamStringIsLabel"
 
 /* ---------------------------------------------------------------- property store */
 
@@ -84,6 +87,15 @@ OfxPropertySetHandle paramset_props(OfxParamSetHandle set);
 int paramset_count(OfxParamSetHandle set);
 OfxParamHandle paramset_at(OfxParamSetHandle set, int i);
 OfxParamHandle paramset_find(OfxParamSetHandle set, const char *name);
+/* paramSetValue calls the plugin made (not the host's own edits), and those made while a
+ * Render action was in flight: the spec allows plugins to set values only in
+ * instance-changed and interacts. */
+extern atomic_int th_renders_in_flight;
+extern __thread bool th_host_writing;
+int param_plugin_sets(void);
+/* Set: paramDefine refuses Group, Page and PushButton, as a host without them would. */
+extern bool th_refuse_layout_params;
+int param_plugin_sets_in_render(void);
 const char *param_name(OfxParamHandle p);
 const char *param_type(OfxParamHandle p);
 OfxPropertySetHandle param_props(OfxParamHandle p);
@@ -153,7 +165,7 @@ typedef struct Expectation {
   const Image *mask;   /* Inpaint "Mask clip" */
   int matte_source;
   uint32_t seed;
-  float variation;     /* (float) of the double param, as the contract's float32 arithmetic */
+  float variation;     /* Generate's variation param */
   double time;
   bool predicted;      /* ExtendShot outside the source range: RGB from the shot model, alpha the nearest frame's */
 } Expectation;
@@ -269,6 +281,8 @@ OfxStatus instance_set_string(OfxImageEffectHandle inst, const char *param, cons
 
 /* What an interactive host sends after a user edit: Begin/InstanceChanged/End. */
 OfxStatus instance_param_changed(OfxImageEffectHandle inst, const char *param, double t);
+/* The same with another kOfxPropChangeReason (OfxChangePluginEdited: the plugin's own write). */
+OfxStatus instance_param_changed_by(OfxImageEffectHandle inst, const char *param, double t, const char *reason);
 
 /* The pre-render actions a real host sends: GetClipPreferences, GetRegionOfDefinition,
  * GetRegionsOfInterest, GetFramesNeeded. Any status other than OK/ReplyDefault fails. */
@@ -323,6 +337,7 @@ void run_describe_checks(Bundle *b);
 void run_instance_checks(Bundle *b);
 void run_param_checks(Bundle *b);
 void run_render_checks(Bundle *b);
+void run_pages_checks(Bundle *b);
 void run_rowbytes_checks(Bundle *b);
 void run_window_checks(Bundle *b);
 void run_thread_checks(Bundle *b);
@@ -334,6 +349,7 @@ void run_runtime_check(const char *bundle_dir);
 void run_locale_check(const char *locale_before);
 void run_quiet_boot_check(const char *bundle_dir);
 int run_bench(const char *bundle_dir);
+int run_render_job(const char *job_file, const char *bundle_dir);
 void prepare_plugins(Bundle *b);
 
 /* A render of one plugin configuration, checked against the contract. */

@@ -18,6 +18,9 @@ public final class ApiBridge {
           + "-" + plan.last());
     }
     PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-    return GraphRun.render(plan, a, b, err).seconds();
+    Console console = new Console(err, err, false);
+    console.progress("lines");
+    return GraphRun.render(plan, a, b, new GraphRun.Hooks(new OutputFiles(), new Cancellation(),
+        new Progress(console, new Report(), "run"), text -> console.message("run", text))).seconds();
   }
 }

@@ -1,12 +1,17 @@
 package dev.worldfx.cli;
 
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -34,6 +39,7 @@ import picocli.CommandLine.Spec;
             + "a fresh JVM: time and peak RSS. Goal: < 60 s draft."},
     footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels",
         "  worldfx bench kernels --backend cuda", "  worldfx bench inpaint",
+        "  worldfx bench extend --report bench-extend.json",
         "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24", "  worldfx bench extend"})
 final class BenchCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint | extend")
@@ -55,17 +61,43 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  ReportOption reportFile;
+
+  private final Console console;
+  private final Report report;
+
+  @Inject
+  BenchCommand(Console console, Report report) {
+    this.console = console;
+    this.report = report;
+  }
+
   @Override
   public Integer call() throws Exception {
+    report.put("benchmark", which);
+    // What the benchmark prints goes to people (stdout, or stderr with --json) and into the report.
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    PrintStream text = new PrintStream(new TeeOutputStream(console.json() ? System.err : System.out, printed), true,
+        StandardCharsets.UTF_8);
+    try (var p = report.phase(which)) {
+      return run(text);
+    } finally {
+      text.flush();
+      report.put("output", printed.toString(StandardCharsets.UTF_8).lines().toList());
+    }
+  }
+
+  private int run(PrintStream text) throws Exception {
     if ("inpaint".equals(which)) {
-      return InpaintBench.runAll(inpaintCases(), System.out, System.err);
+      return InpaintBench.runAll(inpaintCases(), text, System.err);
     }
     if ("extend".equals(which)) {
       List<Boolean> qualities = new ArrayList<>();
       for (String q : this.qualities) {
         qualities.add(InpaintBench.parseQuality(q.trim()));
       }
-      return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, System.out, System.err);
+      return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, text, System.err);
     }
     Path root = Path.of(System.getProperty("worldfx.root", "."));
     boolean gpu = dev.worldfx.inference.Backends.requestedMode(System.getProperty(
@@ -74,8 +106,7 @@ final class BenchCommand implements Callable<Integer> {
     if (gpu && "kernels".equals(which)) {
       var cuda = dev.worldfx.inference.cuda.CudaRuntime.shared();
       if (cuda.runtime().isEmpty()) {
-        spec.commandLine().getErr().println("worldfx: no CUDA device: " + cuda.reason());
-        return Main.EXIT_NO_GPU;
+        throw new Main.GpuUnavailableException("no CUDA device: " + cuda.reason());
       }
     }
     List<String> command = switch (which) {
@@ -96,9 +127,11 @@ final class BenchCommand implements Callable<Integer> {
       default -> throw new IllegalArgumentException("unknown benchmark '" + which
           + "' (known: bridge, kernels, inpaint, extend)");
     };
-    Process p = new ProcessBuilder(command).inheritIO().start();
+    Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    p.getInputStream().transferTo(text);
     int rc = p.waitFor();
-    return rc == 0 ? Main.EXIT_OK : rc == Main.EXIT_NO_GPU ? Main.EXIT_NO_GPU : Main.EXIT_FAILED;
+    return rc == 0 ? Main.EXIT_OK : rc == Main.EXIT_GPU ? Main.EXIT_GPU : Main.EXIT_FAILED;
   }
 
   /** The cases `bench inpaint` runs: every size with every quality, in that order. */
@@ -120,6 +153,34 @@ final class BenchCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage(), e);
     }
     return cases;
+  }
+
+  /** Writes everything to two streams. */
+  private static final class TeeOutputStream extends java.io.OutputStream {
+    private final java.io.OutputStream a;
+    private final java.io.OutputStream b;
+
+    TeeOutputStream(java.io.OutputStream a, java.io.OutputStream b) {
+      this.a = a;
+      this.b = b;
+    }
+
+    @Override
+    public void write(int c) throws java.io.IOException {
+      a.write(c);
+      b.write(c);
+    }
+
+    @Override
+    public void write(byte[] bytes, int off, int len) throws java.io.IOException {
+      a.write(bytes, off, len);
+      b.write(bytes, off, len);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      a.flush();
+    }
   }
 
   private static void require(boolean present, String what) {

@@ -11,6 +11,9 @@ import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.generate.GenerateNode;
+import dev.worldfx.nodes.generate.ShotModel;
+import dev.worldfx.nodes.generate.Video;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
 import dev.worldfx.nodes.inpaint.InpaintNode;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
@@ -24,13 +27,15 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** Runs every node on the embedded sample shot and writes PNG sequences. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
     description = "Run Inpaint, ExtendShot and Generate on the embedded sample shot and write PNGs.",
-    footer = {"", "Example:", "  worldfx demo --out /tmp/worldfx-demo --frames 12"})
+    footer = {"", "Examples:", "  worldfx demo --out /tmp/worldfx-demo --frames 12",
+        "  worldfx demo --size 640x360 --report demo.json"})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Folder for the PNGs (default: ./worldfx-demo).")
   Path out = Path.of("worldfx-demo");
@@ -44,11 +49,22 @@ final class DemoCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
+  @Mixin
+  ReportOption reportFile;
+
   private final NodeRegistry nodes;
+  private final Console console;
+  private final Report report;
+  private final OutputFiles outputs;
+  private final Cancellation cancel;
 
   @Inject
-  DemoCommand(NodeRegistry nodes) {
+  DemoCommand(NodeRegistry nodes, Console console, Report report, OutputFiles outputs, Cancellation cancel) {
     this.nodes = nodes;
+    this.console = console;
+    this.report = report;
+    this.outputs = outputs;
+    this.cancel = cancel;
   }
 
   @Override
@@ -62,13 +78,15 @@ final class DemoCommand implements Callable<Integer> {
     if (w < 16 || h < 16 || frames < 2) {
       throw new IllegalArgumentException("the demo needs at least 16x16 pixels and 2 frames");
     }
-    PrintWriter log = spec.commandLine().getOut();
+    PrintWriter log = console.text();
+    outputs.requireWritableFolder(out, "--out");
+    report.put("out", out.toAbsolutePath().toString()).put("frames", frames).put("width", w).put("height", h);
     try (Arena arena = Arena.ofConfined()) {
       SampleShot shot = new SampleShot(arena, w, h, frames);
       RectI bounds = new RectI(0, 0, w, h);
       for (int t = 0; t < frames; t++) {
-        PngWriter.write(shot.frames.get(t), frame(out, "source", t));
-        PngWriter.write(shot.mattes.get(t), frame(out, "matte", t));
+        write(shot.frames.get(t), frame(out, "source", t));
+        write(shot.mattes.get(t), frame(out, "matte", t));
       }
       InMemoryShot clips = new InMemoryShot(0).with(ClipSpec.SOURCE, shot.frames).with(ClipSpec.MASK, shot.mattes);
 
@@ -82,14 +100,17 @@ final class DemoCommand implements Callable<Integer> {
       render(arena, extend, NodeContext.FILTER, extendParams, clips, bounds, (int) domain.first(), (int) domain.last(), "extend");
 
       Node generate = nodes.byId(GenerateNode.ID);
-      render(arena, generate, NodeContext.GENERATOR, Map.of("seed", "7"), clips, bounds, 0, 3, "generate");
+      Path model = out.resolve("shot-model.safetensors");
+      ShotModel shotModel = ShotModel.build(Video.of(shot.frames.stream().map(f -> ImagePlanes.rgbOf(f, bounds))
+          .toList()), ShotModel.Pyramid.DEFAULT);
+      outputs.replace(model, shotModel::save);
+      render(arena, generate, NodeContext.GENERATOR, Map.of("seed", "7", "modelFile", model.toString()), clips, bounds,
+          0, 3, "generate");
       render(arena, generate, NodeContext.FILTER, Map.of("seed", "7", "variation", "0.3"), clips, bounds, 0, frames - 1,
           "variation");
     }
-    log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences to "
-        + out.toAbsolutePath());
-    log.println("  Note: Inpaint and ExtendShot are the real solves; Generate is still a PLACEHOLDER in this build"
-        + " (seeded noise).");
+    log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences and the "
+        + "shot model Generate sampled (shot-model.safetensors) to " + out.toAbsolutePath());
     Main.reportGpuUse(log);
     return Main.EXIT_OK;
   }
@@ -98,11 +119,17 @@ final class DemoCommand implements Callable<Integer> {
                       RectI bounds, int first, int last, String name) throws java.io.IOException {
     SpecParamValues values = new SpecParamValues(node.descriptor(), context, params);
     for (int t = first; t <= last; t++) {
+      cancel.check();
       FrameView result = FrameView.allocate(arena, bounds, PixelDepth.FLOAT, Components.RGBA);
-      node.render(new LocalRenderContext(context, t, bounds, values, clips), result);
-      PngWriter.write(result, frame(out, name, t - first));
+      node.render(new LocalRenderContext(context, t, bounds, values, clips, cancel::requested), result);
+      write(result, frame(out, name, t - first));
     }
-    spec.commandLine().getOut().printf("  %-10s %s frames %d..%d%n", name, node.descriptor().id(), first, last);
+    report.put(name, Json.object("node", node.descriptor().id(), "first", first, "last", last));
+    console.text().printf("  %-10s %s frames %d..%d%n", name, node.descriptor().id(), first, last);
+  }
+
+  private void write(FrameView f, Path file) throws java.io.IOException {
+    outputs.replace(file, tmp -> PngWriter.encode(f, tmp, 8, true));
   }
 
   private static Path frame(Path dir, String name, int index) {

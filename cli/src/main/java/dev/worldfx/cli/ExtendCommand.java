@@ -5,16 +5,21 @@ import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
+import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.extend.ShotExtender;
+import dev.worldfx.nodes.jobs.Job;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
-import java.io.PrintWriter;
+import jakarta.inject.Inject;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.DoubleConsumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,12 +28,12 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * Extends a PNG sequence forwards or backwards with ExtendShot's model of the shot
+ * Extends a PNG or EXR sequence forwards or backwards with ExtendShot's model of the shot
  * ({@link ShotExtender}), writing only the new frames, numbered as the continuation of the
  * input's numbers; back-tests the model on the shot's own last frames first.
  */
 @Command(name = "extend", mixinStandardHelpOptions = true,
-    description = {"Predict frames a PNG sequence never had, after its end (forward) or before its start (backward).",
+    description = {"Predict frames a PNG or OpenEXR sequence never had, after its end (forward) or before its start (backward).",
         "Writes ONLY the new frames, numbered as the continuation of the input: input 1000-1047 extended forward by "
             + "16 gives 1048-1063; backward by 16 gives 0984-0999. The input must have no gaps.",
         "The model of the shot: the camera's motion with momentum, a memory of the background seen (what went "
@@ -39,7 +44,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "Back-test (on by default, --backtest 0 turns it off): the last K real frames are hidden, predicted from "
             + "the rest and scored (PSNR, SSIM); the safe length is the horizon up to which PSNR stays at or above "
             + "25 dB."},
-    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing frames, gaps, unreadable files).",
+    footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern), 3 input error (missing frames, gaps, "
+        + "unreadable files), 4 out of memory, 6 output error (unwritable --output, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Examples:",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
@@ -69,7 +75,20 @@ final class ExtendCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  /** A PNG sequence as clip frames, decoded on demand. */
+  private final Console console;
+  private final Report report;
+  private final OutputFiles outputs;
+  private final Cancellation cancel;
+
+  @Inject
+  ExtendCommand(Console console, Report report, OutputFiles outputs, Cancellation cancel) {
+    this.console = console;
+    this.report = report;
+    this.outputs = outputs;
+    this.cancel = cancel;
+  }
+
+  /** An image sequence as clip frames, decoded on demand. */
   private record PngClip(ImageSequence seq, List<Integer> numbers, RectI bounds) implements ClipFrames {
     public int count() {
       return numbers.size();
@@ -85,7 +104,7 @@ final class ExtendCommand implements Callable<Integer> {
 
     public ImagePlanes rgb(int i) {
       try (Arena arena = Arena.ofConfined()) {
-        FrameView f = PngReader.read(arena, seq.file(numbers.get(i)));
+        FrameView f = ImageFiles.read(arena, seq.file(numbers.get(i)));
         if (!f.bounds().equals(bounds)) {
           throw new IllegalArgumentException("size mismatch: " + seq.file(numbers.get(i)) + " is " + f.bounds().width()
               + "x" + f.bounds().height() + " but the shot is " + bounds.width() + "x" + bounds.height());
@@ -134,58 +153,128 @@ final class ExtendCommand implements Callable<Integer> {
       throw new IllegalArgumentException("extending backward by " + frames + " from frame " + first
           + " would need negative frame numbers");
     }
-    RectI bounds = PngReader.bounds(in.file(first));
+    RectI bounds = ImageFiles.bounds(in.file(first));
     for (int n : numbers) {
-      RectI b = PngReader.bounds(in.file(n));
+      RectI b = ImageFiles.bounds(in.file(n));
       if (!b.equals(bounds)) {
         throw new IllegalArgumentException("size mismatch: " + in.file(n) + " is " + b.width() + "x" + b.height()
             + " but " + in.file(first) + " is " + bounds.width() + "x" + bounds.height());
       }
     }
     int nearest = forward ? last : first;
-    boolean alpha = PngReader.hasAlpha(in.file(nearest));
+    ImageFiles.Header like = ImageFiles.header(in.file(nearest));
+    outputs.requireWritableFolder(out.folder(), "--output");
+    report.put("model", "camera with momentum, background memory, objects with velocity and acceleration, a small "
+            + "appearance network trained on the shot (used when the back-test shows it helps)")
+        .put("input", in.pattern()).put("output", out.pattern())
+        .put("inputFrames", Json.object("first", numbers.getFirst(), "last", numbers.getLast()))
+        .put("direction", direction.toLowerCase(Locale.ROOT)).put("quality", finalQuality ? "final" : "draft")
+        .put("seed", solve.seed);
     PngClip clip = new PngClip(in, numbers, bounds);
     ClipFrames shot = forward ? clip : clip.reversed();
-    PrintWriter err = spec.commandLine().getErr();
+    // the solve is a job on this machine's web panel (worldfx panel shows it, and can cancel it)
+    String label = String.format(Locale.ROOT, "%s, frames %d-%d, %dx%d, %d added %s", in, first, last, bounds.width(),
+        bounds.height(), frames, forward ? "after" : "before");
+    return JobBoard.shared().run(ExtendShotNode.ID, label, job -> extend(job, forward, finalQuality, in, out, numbers,
+        bounds, like, shot));
+  }
+
+  private int extend(Job job, boolean forward, boolean finalQuality, ImageSequence in, ImageSequence out,
+                     List<Integer> numbers, RectI bounds, ImageFiles.Header like, ClipFrames shot) throws IOException {
+    int first = numbers.getFirst(), last = numbers.getLast();
+    int nearest = forward ? last : first;
     long start = System.nanoTime();
-    ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, solve.seed), () -> {}, f -> {});
+    Progress progress = new Progress(console, report, "extend");
+    ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, solve.seed);
+    // the panel's cancel and Ctrl-C both stop the solve; the panel shows one bar over back-test, fit and predict
+    Runnable abort = job.abortPoll(cancel::check);
+    DoubleConsumer board = job.progressTo(f -> { });
+    double fitFrom = backtest > 0 ? 0.4 : 0;
+    job.preview("source", nearest, forward ? "last real frame" : "first real frame",
+        Thumbnail.rgb(shot.rgb(shot.count() - 1)));
 
     ShotExtender.Backtest bt = null;
     if (backtest > 0) {
       if (numbers.size() < backtest + 2) {
-        err.printf("extend: back-test skipped: it needs at least %d frames, the shot has %d%n", backtest + 2,
-            numbers.size());
+        console.message("extend", String.format(Locale.ROOT, "back-test skipped: it needs at least %d frames, the "
+            + "shot has %d", backtest + 2, numbers.size()));
       } else {
-        bt = extender.backtest(shot, backtest, SAFE_PSNR_DB);
-        err.println("extend: back-test (last " + backtest + " real frames hidden and predicted):");
-        for (int h = 0; h < backtest; h++) {
-          err.printf(Locale.ROOT, "  horizon %2d: PSNR %6.2f dB, SSIM %.4f%n", h + 1, bt.psnr()[h], bt.ssim()[h]);
+        job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
+        try (var p = report.phase("backtest")) {
+          bt = new ShotExtender(settings, abort, both(progress.solve("back-test on the last " + backtest + " frames"),
+              board, 0, fitFrom), job::loss).backtest(shot, backtest, SAFE_PSNR_DB);
         }
-        err.printf(Locale.ROOT, "extend: safe extension length %d frame(s) (PSNR >= %.0f dB)%s%n", bt.safeLength(),
-            SAFE_PSNR_DB, bt.safeLength() < frames ? "; you asked for " + frames : "");
+        job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
+        StringBuilder table = new StringBuilder("back-test (last " + backtest + " real frames hidden and predicted):");
+        for (int h = 0; h < backtest; h++) {
+          table.append(String.format(Locale.ROOT, "%n  horizon %2d: PSNR %6.2f dB, SSIM %.4f", h + 1, bt.psnr()[h],
+              bt.ssim()[h]));
+        }
+        console.message("extend", table.toString());
+        String safe = String.format(Locale.ROOT, "safe extension length %s (PSNR >= %.0f dB)%s",
+            bt.safeLengthText(), SAFE_PSNR_DB, bt.safeLength() < frames ? "; you asked for " + frames : "");
+        console.message("extend", safe);
+        report.message(safe);
       }
     }
-    double backtestSeconds = (System.nanoTime() - start) / 1e9;
+    if (bt != null) {
+      List<Object> horizons = new ArrayList<>();
+      for (int h = 0; h < bt.psnr().length; h++) {
+        horizons.add(Json.object("horizon", h + 1, "psnr", Json.fixed(bt.psnr()[h], 4), "ssim",
+            Json.fixed(bt.ssim()[h], 5)));
+      }
+      report.put("backtest", Json.object("frames", bt.psnr().length, "horizons", horizons, "safeLength",
+          bt.safeLength(), "safeLengthIsLowerBound", bt.safeLengthIsLowerBound(), "thresholdDb",
+          Json.fixed(bt.thresholdDb(), 1)));
+    } else {
+      report.put("backtest", null);
+    }
 
-    ShotExtender.Model model = extender.fit(shot);
+    ShotExtender.Model model;
+    job.phase("fitting the shot model");
+    try (var p = report.phase("fit")) {
+      model = new ShotExtender(settings, abort, both(progress.solve("fitting the model of the shot"), board, fitFrom, 0.7),
+          job::loss).fit(shot);
+    }
     model.useAppearance = bt != null && bt.appearanceHelps();
+    double[] cam = model.cameraVelocity();
+    report.put("camera", Json.object("vx", Json.fixed(cam[0], 4), "vy", Json.fixed(cam[1], 4)))
+        .put("objectPixels", model.objectPixels());
     ShotExtender.AppearanceTraining training = model.appearanceTraining();
     if (training != null) {
       float[] l = training.losses();
-      err.printf(Locale.ROOT, "extend: appearance network trained on the shot: %d steps, loss %.5f -> %.5f; %s%n",
-          l.length, l[0], l[l.length - 1], model.useAppearance
-              ? String.format(Locale.ROOT, "used (back-test %+.2f dB)", bt.appearanceGainDb())
-              : bt == null ? "not used (no back-test to show it helps)"
-              : String.format(Locale.ROOT, "not used (back-test %+.2f dB)", bt.appearanceGainDb()));
+      String used = model.useAppearance
+          ? String.format(Locale.ROOT, "used (back-test %+.2f dB)", bt.appearanceGainDb())
+          : bt == null ? "not used (no back-test to show it helps)"
+          : String.format(Locale.ROOT, "not used (back-test %+.2f dB)", bt.appearanceGainDb());
+      float[] m = training.monitorLosses();
+      console.message("extend", String.format(Locale.ROOT, "appearance network trained on the shot: %d steps, loss on "
+          + "fixed crops %.5f -> %.5f; %s", l.length, m[0], m[m.length - 1], used));
+      List<Object> losses = new ArrayList<>(), monitor = new ArrayList<>();
+      for (float v : l) {
+        losses.add(Json.fixed(v, 6));
+      }
+      for (int i = 0; i < m.length; i++) {
+        monitor.add(Json.object("step", Math.min(i * training.monitorEvery(), l.length), "loss", Json.fixed(m[i], 6)));
+      }
+      report.put("appearanceNetwork", Json.object("steps", l.length, "loss", losses, "monitorLoss", monitor,
+          "heldOutGainDb",
+          Json.fixed(training.validationGainDb(), 3), "backtestGainDb",
+          bt == null ? null : Json.fixed(bt.appearanceGainDb(), 3), "used", model.useAppearance));
     }
-    FrameView near;
-    try (Arena arena = Arena.ofShared()) {
-      near = PngReader.read(arena, in.file(nearest));
-      FrameView template = near;
-      PixelDepth depth = near.depth();
-      List<Integer> written = new ArrayList<>();
-      extender.predict(model, frames, (h, planes) -> {
+    List<Integer> written = new ArrayList<>();
+    report.put("written", written);
+    try (Arena arena = Arena.ofShared(); var p = report.phase("predict")) {
+      FrameView template = ImageFiles.read(arena, in.file(nearest));
+      PixelDepth depth = template.depth();
+      long[] t0 = {System.nanoTime()};
+      job.phase("predicting " + frames + " frame(s)");
+      // on the console the frames written are the progress here
+      new ShotExtender(settings, abort, both(f -> { }, board, 0.7, 1), job::loss).predict(model, frames, (h, planes) -> {
         int number = forward ? last + h : first - h;
+        if (h == 1) {
+          job.preview("result", number, "first added frame", Thumbnail.rgb(planes));
+        }
         try (Arena a = Arena.ofConfined()) {
           FrameView f = FrameView.allocate(a, bounds, depth, Components.RGBA);
           planes.storeInto(f, bounds);
@@ -194,70 +283,29 @@ final class ExtendCommand implements Callable<Integer> {
               f.store(x, y, 3, template.alpha(x, y)); // alpha of the nearest real frame
             }
           }
-          PngWriter.write(f, out.file(number), depth == PixelDepth.SHORT ? 16 : 8, alpha);
+          Path file = out.file(number);
+          outputs.replace(file, tmp -> ImageFiles.encode(f, file, tmp, like));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
         written.add(number);
-        err.printf(Locale.ROOT, "extend: frame %d (%d/%d)%n", number, h, frames);
-        err.flush();
+        long now = System.nanoTime();
+        progress.frame(number, h, frames, (now - t0[0]) / 1e9);
+        t0[0] = now;
       });
-      double total = (System.nanoTime() - start) / 1e9;
-      if (solve.report != null) {
-        String json = reportJson(in, out, numbers, written, model, bt, backtestSeconds, total, finalQuality);
-        PngWriter.replaceAtomically(solve.report, tmp -> Files.writeString(tmp, json));
-      }
-      spec.commandLine().getOut().printf(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s%n",
-          Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total);
     }
+    double total = (System.nanoTime() - start) / 1e9;
+    console.summary(String.format(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s",
+        Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total));
     return Main.EXIT_OK;
   }
 
-  private String reportJson(ImageSequence in, ImageSequence out, List<Integer> numbers, List<Integer> written,
-                            ShotExtender.Model model, ShotExtender.Backtest bt, double backtestSeconds, double total,
-                            boolean finalQuality) {
-    StringBuilder s = new StringBuilder("{\n");
-    s.append("  \"command\": \"extend\",\n");
-    s.append("  \"model\": \"camera with momentum, background memory, objects with velocity and acceleration, a "
-        + "small appearance network trained on the shot (used when the back-test shows it helps)\",\n");
-    s.append("  \"input\": ").append(Json.quote(in.pattern())).append(",\n");
-    s.append("  \"output\": ").append(Json.quote(out.pattern())).append(",\n");
-    s.append(String.format(Locale.ROOT, "  \"inputFrames\": {\"first\": %d, \"last\": %d},%n", numbers.getFirst(),
-        numbers.getLast()));
-    s.append("  \"direction\": ").append(Json.quote(direction.toLowerCase(Locale.ROOT))).append(",\n");
-    s.append("  \"quality\": ").append(Json.quote(finalQuality ? "final" : "draft")).append(",\n");
-    s.append("  \"seed\": ").append(solve.seed).append(",\n");
-    s.append("  \"written\": [");
-    for (int i = 0; i < written.size(); i++) {
-      s.append(i == 0 ? "" : ", ").append(written.get(i));
-    }
-    s.append("],\n");
-    double[] cam = model.cameraVelocity();
-    s.append(String.format(Locale.ROOT, "  \"camera\": {\"vx\": %.4f, \"vy\": %.4f},%n", cam[0], cam[1]));
-    s.append("  \"objectPixels\": ").append(model.objectPixels()).append(",\n");
-    ShotExtender.AppearanceTraining tr = model.appearanceTraining();
-    if (tr != null) {
-      s.append("  \"appearanceNetwork\": {\"steps\": ").append(tr.losses().length).append(", \"loss\": [");
-      for (int i = 0; i < tr.losses().length; i++) {
-        s.append(i == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.6f", tr.losses()[i]));
-      }
-      s.append(String.format(Locale.ROOT, "], \"heldOutGainDb\": %.3f, \"backtestGainDb\": %s, \"used\": %b},%n",
-          tr.validationGainDb(), bt == null ? "null" : String.format(Locale.ROOT, "%.3f", bt.appearanceGainDb()),
-          model.useAppearance));
-    }
-    if (bt != null) {
-      s.append("  \"backtest\": {\n    \"frames\": ").append(bt.psnr().length).append(",\n    \"horizons\": [\n");
-      for (int h = 0; h < bt.psnr().length; h++) {
-        s.append(String.format(Locale.ROOT, "      {\"horizon\": %d, \"psnr\": %.4f, \"ssim\": %.5f}%s%n", h + 1,
-            bt.psnr()[h], bt.ssim()[h], h + 1 < bt.psnr().length ? "," : ""));
-      }
-      s.append(String.format(Locale.ROOT, "    ],%n    \"safeLength\": %d,%n    \"thresholdDb\": %.1f,%n"
-          + "    \"seconds\": %.3f%n  },%n", bt.safeLength(), bt.thresholdDb(), backtestSeconds));
-    } else {
-      s.append("  \"backtest\": null,\n");
-    }
-    s.append(String.format(Locale.ROOT, "  \"totalSeconds\": %.3f%n}%n", total));
-    return s.toString();
+  /** A part's fractions to the console as they are and to the board mapped into [from, to] of the whole. */
+  private static DoubleConsumer both(DoubleConsumer console, DoubleConsumer board, double from, double to) {
+    return f -> {
+      console.accept(f);
+      board.accept(from + (to - from) * f);
+    };
   }
 
   private <T> T usage(java.util.function.Supplier<T> parse) {

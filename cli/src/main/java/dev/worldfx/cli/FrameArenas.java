@@ -10,14 +10,17 @@ final class FrameArenas {
   private final Map<FrameView, Arena> open = new IdentityHashMap<>();
 
   /**
-   * Decodes a PNG into its own tracked arena; a Mask clip's frame as its matte
+   * Decodes an image file (PNG or EXR) into its own tracked arena; a Mask clip's frame as its matte
    * ({@link InpaintCommand#matteOf}). An unreadable file is a NodeException naming it.
    */
   FrameView read(java.nio.file.Path file, boolean mask) {
     Arena arena = Arena.ofShared();
     try {
-      FrameView f = PngReader.read(arena, file);
+      FrameView f = ImageFiles.read(arena, file);
       return track(mask ? InpaintCommand.matteOf(arena, f) : f, arena);
+    } catch (dev.worldfx.cli.exr.ExrException e) {
+      arena.close();
+      throw new dev.worldfx.nodes.NodeException(e.getMessage(), e); // it names the file already
     } catch (java.io.IOException e) {
       arena.close();
       throw new dev.worldfx.nodes.NodeException("cannot read " + file + ": " + e.getMessage(), e);

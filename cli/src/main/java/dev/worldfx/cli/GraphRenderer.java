@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.DoubleConsumer;
 
@@ -36,6 +37,7 @@ final class GraphRenderer implements AutoCloseable {
   private final int first;
   private final int last;
   private final RectI bounds;
+  private final BooleanSupplier aborted;
   private final DoubleConsumer progress;
   private final Consumer<String> notices;
   private final Map<String, LinkedHashMap<Integer, Rendered>> memory = new HashMap<>();
@@ -44,9 +46,10 @@ final class GraphRenderer implements AutoCloseable {
   private record Rendered(FrameView frame, Arena arena) {
   }
 
-  GraphRenderer(GraphFile.Checked graph, int first, int last, RectI bounds, DoubleConsumer progress,
-                Consumer<String> notices) {
+  GraphRenderer(GraphFile.Checked graph, int first, int last, RectI bounds, BooleanSupplier aborted,
+                DoubleConsumer progress, Consumer<String> notices) {
     this.graph = graph;
+    this.aborted = aborted;
     this.first = first;
     this.last = last;
     this.bounds = bounds;
@@ -80,7 +83,7 @@ final class GraphRenderer implements AutoCloseable {
       PixelDepth depth = shot.frame(ClipSpec.SOURCE, t).map(FrameView::depth).orElse(PixelDepth.SHORT);
       FrameView out = FrameView.allocate(arena, bounds, depth, Components.RGBA);
       node.node().render(new LocalRenderContext(node.context(), t, bounds,
-          new SpecParamValues(node.node().descriptor(), node.context(), node.params()), shot, () -> false, progress,
+          new SpecParamValues(node.node().descriptor(), node.context(), node.params()), shot, aborted, progress,
           notices), out);
       kept.put(t, new Rendered(out, arena));
       if (kept.size() > KEPT_PER_NODE) {

@@ -12,7 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A shot read from PNG sequences on demand: Source from the input pattern, Mask from the matte
+ * A shot read from image sequences (PNG or EXR) on demand: Source from the input pattern, Mask from the matte
  * pattern (as {@link InpaintCommand#matteOf}), frames {@code first..last} by frame number. Each
  * fetch decodes the file into its own arena, freed when the node releases the frame or, for
  * frames a render keeps, by {@link #releaseAll} after the render. So a solve over a long shot

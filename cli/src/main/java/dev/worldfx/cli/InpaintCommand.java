@@ -15,9 +15,7 @@ import dev.worldfx.nodes.local.LocalRenderContext;
 import dev.worldfx.nodes.local.SpecParamValues;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.foreign.Arena;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -35,7 +33,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Runs the Inpaint node (General context: Source + Mask clips) over a PNG sequence.
+ * Runs the Inpaint node (General context: Source + Mask clips) over a PNG or EXR sequence.
  * Everything that can be checked before rendering is (frames, matte numbers, sizes, an empty
  * matte), so a bad shot fails before any output is written. Each run of consecutive frames is
  * a shot read lazily from the files ({@link ImageSequenceShot}): the first render solves it
@@ -43,7 +41,7 @@ import picocli.CommandLine.Spec;
  * a time.
  */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
-    description = {"Remove what a matte marks from every frame of a PNG sequence with the Inpaint node.",
+    description = {"Remove what a matte marks from every frame of a PNG or OpenEXR sequence with the Inpaint node.",
         "The shot is solved as a whole on the first frame (flow-guided propagation of the hidden background from "
             + "the other frames, synthesis of what no frame shows, seam blending); the solve goes to the sequence "
             + "cache (WORLDFX_CACHE, default ~/.worldfx/cache), so running again with the same inputs only renders. "
@@ -51,11 +49,15 @@ import picocli.CommandLine.Spec;
         "Patterns hold one frame-number field: %%04d, %%d or #### (one digit per #).",
         "Every frame that exists in the --input pattern's range is processed (gaps are reported and skipped); "
             + "each needs a --matte frame with the same number and size. Outputs get the input's numbers and bit depth "
-            + "(8 or 16 bits per channel) and channels (RGB or RGBA).",
+            + "(PNG 8 or 16 bits per channel; EXR half, or float) and channels (RGB or RGBA). The output's "
+            + "extension picks its format: .exr is OpenEXR (ZIP, the input's data window filled out to the full frame), "
+            + "anything else PNG.",
         "Matte: white (1.0) = remove. The matte value is the matte image's Rec. 709 luminance times its alpha, so a "
             + "grey or RGB matte works as is, and so does an RGBA matte whose alpha holds the shape over white. "
             + "A matte that is black in every frame is refused: there is nothing to remove."},
-    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing, mismatched or unreadable frames; empty matte).",
+    footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern or --set), 3 input error (missing, mismatched or "
+        + "unreadable frames; empty matte), 4 out of memory, 6 output error (unwritable --output, disk full), "
+        + "130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Example:",
         "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png \\",
         "      --output OUT/%%04d.png --quality final --seed 7 --report report.json",
@@ -84,13 +86,19 @@ final class InpaintCommand implements Callable<Integer> {
   CommandSpec spec;
 
   private final NodeRegistry nodes;
+  private final Console console;
+  private final Report report;
+  private final OutputFiles outputs;
+  private final Cancellation cancel;
 
   @Inject
-  InpaintCommand(NodeRegistry nodes) {
+  InpaintCommand(NodeRegistry nodes, Console console, Report report, OutputFiles outputs, Cancellation cancel) {
     this.nodes = nodes;
+    this.console = console;
+    this.report = report;
+    this.outputs = outputs;
+    this.cancel = cancel;
   }
-
-  private record FrameResult(int number, int bits, double seconds) {}
 
   @Override
   public Integer call() throws Exception {
@@ -109,55 +117,66 @@ final class InpaintCommand implements Callable<Integer> {
     ImageSequence in = usage(() -> ImageSequence.parse(input));
     ImageSequence mt = usage(() -> ImageSequence.parse(matte));
     ImageSequence out = usage(() -> ImageSequence.parse(output));
+    report.put("node", node.descriptor().id())
+        .put("nodeVersion", node.descriptor().versionMajor() + "." + node.descriptor().versionMinor())
+        .put("algorithm", node.descriptor().description())
+        .put("input", in.pattern()).put("matte", mt.pattern()).put("output", out.pattern())
+        .put("quality", solve.quality.toLowerCase(Locale.ROOT)).put("seed", solve.seed).put("set", new java.util.LinkedHashMap<>(sets));
 
-    List<Integer> numbers = in.existingNumbers();
-    RectI bounds = checkShot(in, mt, out, numbers);
-    PrintWriter err = spec.commandLine().getErr();
-    List<ImageSequence.Gap> gaps = ImageSequence.gaps(numbers);
+    List<Integer> numbers;
+    RectI bounds;
+    List<ImageSequence.Gap> gaps;
+    try (var p = report.phase("check")) {
+      numbers = in.existingNumbers();
+      bounds = checkShot(in, mt, out, numbers);
+      gaps = ImageSequence.gaps(numbers);
+      outputs.requireWritableFolder(out.folder(), "--output");
+    }
+    report.put("width", bounds.width()).put("height", bounds.height())
+        .put("gaps", gaps.stream().<Object>map(g -> Json.object("first", g.first(), "last", g.last())).toList());
     if (!gaps.isEmpty()) {
-      err.printf("inpaint: %s has gaps, skipped: %s%n", in,
-          gaps.stream().map(ImageSequence.Gap::toString).collect(java.util.stream.Collectors.joining(", ")));
+      console.message("inpaint", in + " has gaps, skipped: "
+          + gaps.stream().map(ImageSequence.Gap::toString).collect(java.util.stream.Collectors.joining(", ")));
     }
 
-    List<FrameResult> results = new ArrayList<>();
+    List<Object> written = new ArrayList<>();
+    report.put("frameCount", 0).put("frames", written);
+    Progress progress = new Progress(console, report, "inpaint");
     long start = System.nanoTime();
     // A gap is a cut: each run of consecutive frames is its own shot, solved on its first frame's render.
-    for (int[] run : runs(numbers)) {
-      ImageSequenceShot shot = new ImageSequenceShot(in, mt, run[0], run[1]);
-      int[] shown = {-1};
-      DoubleConsumer progress = f -> {
-        int pct = (int) Math.floor(f * 100);
-        if (pct / 10 != shown[0] / 10) {
-          shown[0] = pct;
-          err.printf(Locale.ROOT, "inpaint: solving frames %d-%d: %d%%%n", run[0], run[1], pct);
-          err.flush();
+    try (var p = report.phase("render")) {
+      for (int[] run : runs(numbers)) {
+        ImageSequenceShot shot = new ImageSequenceShot(in, mt, run[0], run[1]);
+        DoubleConsumer solveProgress = progress.solve("solving frames " + run[0] + "-" + run[1]);
+        for (int n = run[0]; n <= run[1]; n++) {
+          cancel.check();
+          long t0 = System.nanoTime();
+          int bits;
+          try (Arena arena = Arena.ofConfined()) {
+            FrameView result = FrameView.allocate(arena, bounds, ImageFiles.read(arena, in.file(n)).depth(), Components.RGBA);
+            node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot, cancel::requested,
+                solveProgress, text -> {
+                  console.message("inpaint", text);
+                  report.message(text);
+                }), result);
+            ImageFiles.Header like = ImageFiles.header(in.file(n));
+            Path file = out.file(n);
+            outputs.replace(file, tmp -> ImageFiles.encode(result, file, tmp, like));
+            bits = ImageFiles.bits(result, file, like);
+          } finally {
+            shot.releaseAll();
+          }
+          double seconds = (System.nanoTime() - t0) / 1e9;
+          progress.frame(n, written.size() + 1, numbers.size(), seconds);
+          written.add(Json.object("number", n, "output", out.file(n).toString(), "bitsPerChannel", bits,
+              "seconds", Json.fixed(seconds, 6)));
+          report.put("frameCount", written.size());
         }
-      };
-      for (int n = run[0]; n <= run[1]; n++) {
-        long t0 = System.nanoTime();
-        int bits;
-        try (Arena arena = Arena.ofConfined()) {
-          FrameView result = FrameView.allocate(arena, bounds, PngReader.read(arena, in.file(n)).depth(), Components.RGBA);
-          node.render(new LocalRenderContext(NodeContext.GENERAL, n, bounds, values, shot, () -> false, progress,
-              text -> err.println("inpaint: " + text)), result);
-          bits = result.depth() == PixelDepth.SHORT ? 16 : 8;
-          PngWriter.write(result, out.file(n), bits, PngReader.hasAlpha(in.file(n)));
-        } finally {
-          shot.releaseAll();
-        }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        results.add(new FrameResult(n, bits, seconds));
-        err.printf(Locale.ROOT, "inpaint: frame %d (%d/%d) %.3f s%n", n, results.size(), numbers.size(), seconds);
-        err.flush();
       }
     }
     double total = (System.nanoTime() - start) / 1e9;
-    if (solve.report != null) {
-      String json = reportJson(node, in, mt, out, bounds, gaps, results, total);
-      PngWriter.replaceAtomically(solve.report, tmp -> Files.writeString(tmp, json));
-    }
-    spec.commandLine().getOut().printf(Locale.ROOT, "worldfx inpaint: wrote %d frames to %s in %.2f s%n",
-        results.size(), out, total);
+    console.summary(String.format(Locale.ROOT, "worldfx inpaint: wrote %d frames to %s in %.2f s", written.size(), out,
+        total));
     return Main.EXIT_OK;
   }
 
@@ -193,7 +212,7 @@ final class InpaintCommand implements Callable<Integer> {
       throw new IllegalArgumentException("missing matte for input frames " + ImageSequence.describe(missing)
           + ": every input frame needs a matte with the same number (" + mt.file(missing.getFirst()) + " does not exist)");
     }
-    RectI bounds = PngReader.bounds(in.file(numbers.getFirst()));
+    RectI bounds = ImageFiles.bounds(in.file(numbers.getFirst()));
     for (int n : numbers) {
       Path target = out.file(n).toAbsolutePath().normalize();
       if (target.equals(in.file(n).toAbsolutePath().normalize()) || target.equals(mt.file(n).toAbsolutePath().normalize())) {
@@ -204,7 +223,7 @@ final class InpaintCommand implements Callable<Integer> {
     }
     for (int n : numbers) {
       try (Arena arena = Arena.ofConfined()) {
-        FrameView m = matteOf(arena, PngReader.read(arena, mt.file(n)));
+        FrameView m = matteOf(arena, ImageFiles.read(arena, mt.file(n)));
         if (!isBlack(m)) {
           return bounds;
         }
@@ -214,7 +233,7 @@ final class InpaintCommand implements Callable<Integer> {
   }
 
   private static void requireSize(RectI expected, Path reference, Path file) throws IOException {
-    RectI b = PngReader.bounds(file);
+    RectI b = ImageFiles.bounds(file);
     if (!b.equals(expected)) {
       throw new IllegalArgumentException("size mismatch: " + file + " is " + b.width() + "x" + b.height() + " but "
           + reference + " is " + expected.width() + "x" + expected.height() + "; every frame of a shot has one size");
@@ -252,47 +271,6 @@ final class InpaintCommand implements Callable<Integer> {
       }
     }
     return true;
-  }
-
-  private String reportJson(Node node, ImageSequence in, ImageSequence mt, ImageSequence out, RectI bounds,
-                            List<ImageSequence.Gap> gaps, List<FrameResult> results, double totalSeconds) {
-    StringBuilder s = new StringBuilder("{\n");
-    s.append("  \"command\": \"inpaint\",\n");
-    s.append("  \"node\": ").append(quote(node.descriptor().id())).append(",\n");
-    s.append("  \"nodeVersion\": \"").append(node.descriptor().versionMajor()).append('.')
-        .append(node.descriptor().versionMinor()).append("\",\n");
-    s.append("  \"algorithm\": ").append(quote(node.descriptor().description())).append(",\n");
-    s.append("  \"input\": ").append(quote(in.pattern())).append(",\n");
-    s.append("  \"matte\": ").append(quote(mt.pattern())).append(",\n");
-    s.append("  \"output\": ").append(quote(out.pattern())).append(",\n");
-    s.append("  \"quality\": ").append(quote(solve.quality.toLowerCase(Locale.ROOT))).append(",\n");
-    s.append("  \"seed\": ").append(solve.seed).append(",\n");
-    s.append("  \"set\": {");
-    int k = 0;
-    for (Map.Entry<String, String> e : sets.entrySet()) {
-      s.append(k++ == 0 ? "" : ", ").append(quote(e.getKey())).append(": ").append(quote(e.getValue()));
-    }
-    s.append("},\n");
-    s.append("  \"width\": ").append(bounds.width()).append(",\n");
-    s.append("  \"height\": ").append(bounds.height()).append(",\n");
-    s.append("  \"frameCount\": ").append(results.size()).append(",\n");
-    s.append("  \"gaps\": [");
-    for (int i = 0; i < gaps.size(); i++) {
-      s.append(i == 0 ? "" : ", ").append("{\"first\": ").append(gaps.get(i).first())
-          .append(", \"last\": ").append(gaps.get(i).last()).append('}');
-    }
-    s.append("],\n  \"frames\": [\n");
-    for (int i = 0; i < results.size(); i++) {
-      FrameResult r = results.get(i);
-      s.append(String.format(Locale.ROOT, "    {\"number\": %d, \"output\": %s, \"bitsPerChannel\": %d, \"seconds\": %.6f}%s%n",
-          r.number(), quote(out.file(r.number()).toString()), r.bits(), r.seconds(), i + 1 < results.size() ? "," : ""));
-    }
-    s.append(String.format(Locale.ROOT, "  ],%n  \"totalSeconds\": %.6f%n}%n", totalSeconds));
-    return s.toString();
-  }
-
-  private static String quote(String text) {
-    return Json.quote(text);
   }
 
   /** A malformed option value is a usage error (exit 2), not an input error. */

@@ -1,5 +1,6 @@
 package dev.worldfx.cli;
 
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,15 +16,32 @@ final class InstallCommand implements Callable<Integer> {
   @Mixin
   PluginFolder folder;
 
+  @Mixin
+  ReportOption reportFile;
+
   @Spec
   CommandSpec spec;
+
+  private final Console console;
+  private final Report report;
+  private final OutputFiles outputs;
+
+  @Inject
+  InstallCommand(Console console, Report report, OutputFiles outputs) {
+    this.console = console;
+    this.report = report;
+    this.outputs = outputs;
+  }
 
   @Override
   public Integer call() throws Exception {
     Path source = Path.of(System.getProperty("worldfx.bundle", "installers/target/WorldFX.ofx.bundle"));
     Path dir = folder.resolve();
+    outputs.requireWritableFolder(dir, "OFX plugin");
     Path installed = BundleInstaller.install(source, dir);
-    var out = spec.commandLine().getOut();
+    var out = console.text();
+    report.put("installed", installed.toString()).put("version", BundleInstaller.marker(installed).getProperty("version"))
+        .put("folderScannedByHosts", folder.scannedByDefault(dir));
     out.println("Installed " + installed + " (" + BundleInstaller.marker(installed).getProperty("version") + ")");
     if (!folder.scannedByDefault(dir)) {
       out.println("Hosts find it once this folder is on OFX_PLUGIN_PATH; add to your shell profile:");

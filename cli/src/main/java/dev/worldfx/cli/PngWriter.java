@@ -8,9 +8,7 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import javax.imageio.ImageIO;
 
 /**
@@ -18,7 +16,7 @@ import javax.imageio.ImageIO;
  * row, as in OFX). Values are clamped to [0,1] and rounded half up, so an 8-bit frame written
  * at 8 bits, or a 16-bit frame at 16 bits, is stored exactly. A one-channel (Alpha) frame is
  * written as opaque grey. Files are written to a temp file and renamed, so a killed run never
- * leaves half a PNG. EXR comes with the image I/O work of the CLI issue.
+ * leaves half a PNG. EXR files: {@link ImageFiles}.
  */
 final class PngWriter {
   private PngWriter() {}
@@ -39,6 +37,11 @@ final class PngWriter {
 
   /** A PNG with {@code bitsPerChannel} = 8 or 16, RGBA or (without {@code alpha}) RGB. */
   static void write(FrameView frame, Path file, int bitsPerChannel, boolean alpha) throws IOException {
+    replaceAtomically(file, tmp -> encode(frame, tmp, bitsPerChannel, alpha));
+  }
+
+  /** Writes the PNG straight into {@code file}; callers write a temp file through {@link OutputFiles}. */
+  static void encode(FrameView frame, Path file, int bitsPerChannel, boolean alpha) throws IOException {
     if (bitsPerChannel != 8 && bitsPerChannel != 16) {
       throw new IllegalArgumentException("PNG frames are written at 8 or 16 bits per channel, not " + bitsPerChannel);
     }
@@ -65,31 +68,17 @@ final class PngWriter {
         raster.setPixel(col, row, rgba);
       }
     }
-    replaceAtomically(file, tmp -> {
-      if (!ImageIO.write(img, "png", tmp.toFile())) {
-        throw new IOException("no PNG writer in this Java runtime");
-      }
-    });
+    if (!ImageIO.write(img, "png", file.toFile())) {
+      throw new IOException("no PNG writer in this Java runtime");
+    }
   }
 
   /**
    * Lets {@code body} write a temp file next to {@code file}, then renames it over {@code file}:
-   * readers see the old file or the whole new one, never a part. Shared with the CLI's reports.
+   * readers see the old file or the whole new one, never a part ({@link OutputFiles}).
    */
   static void replaceAtomically(Path file, TempWriter body) throws IOException {
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-    try {
-      body.writeTo(tmp);
-      // Temp files are owner-only; a rendered frame is an ordinary file others may read.
-      if (Files.getFileStore(tmp).supportsFileAttributeView(java.nio.file.attribute.PosixFileAttributeView.class)) {
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    new OutputFiles().replace(file, body::writeTo);
   }
 
   /** Same rounding as FrameView.store, so stored 8/16-bit values come back unchanged. */

@@ -1,10 +1,11 @@
 package dev.worldfx.cli;
 
+import com.google.inject.Guice;
 import dev.worldfx.nodes.NodeRegistry;
+import dev.worldfx.nodes.NodesModule;
+import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.graph.GraphFile;
 import jakarta.inject.Inject;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +28,11 @@ import picocli.CommandLine.Model.CommandSpec;
             + "file, line, column and field. Relative file patterns are relative to the graph file's folder.",
         "Without frames { first last } in the file, the range is that of the first file input. --frames renders part "
             + "of it (a farm chunk): shot solves still cover the whole range, so chunks share them through the "
-            + "sequence cache and give the same pixels as one run."},
-    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames).",
+            + "sequence cache and give the same pixels as one run.",
+        "--solve-only solves every shot the graph needs into the sequence cache and writes no frames (a farm's first "
+            + "job); --cache points every job of a farm render at the same shared folder."},
+    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (bad graph file, missing or mismatched frames, "
+        + "unusable cache folder), 4 out of memory, 6 output error (unwritable output, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Example graph (remove a logo):",
         "  nodes {",
         "    name: \"clean\"  kind: \"dev.worldfx.Inpaint\"  context: \"general\"",
@@ -38,7 +42,9 @@ import picocli.CommandLine.Model.CommandSpec;
         "  }",
         "  output_node: \"clean\"",
         "  output_pattern: \"out/clean.%%04d.png\"",
-        "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010"})
+        "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010",
+        "  worldfx run shot.textproto --solve-only --cache /shared/worldfx-cache",
+        "  worldfx run shot.textproto --frames 1011-1020 --cache /shared/worldfx-cache"})
 final class RunCommand implements Callable<Integer> {
   private static final Pattern RANGE = Pattern.compile("(-?\\d+)-(-?\\d+)|(-?\\d+)");
 
@@ -49,56 +55,79 @@ final class RunCommand implements Callable<Integer> {
   String frames;
 
   @Option(names = "--report", paramLabel = "FILE",
-      description = "Write a JSON report (graph, frames written with their times, the node's messages).")
-  Path report;
+      description = "Write a JSON report (graph, frames written with their times, the node's messages, timings, "
+          + "backend, peak memory, cache hits).")
+  Path reportFile;
+
+  @Option(names = "--cache", paramLabel = "DIR",
+      description = "Sequence cache folder for the shot solves (default: $WORLDFX_CACHE, else ~/.worldfx/cache); "
+          + "on a farm, a folder every host sees.")
+  Path cacheDir;
+
+  @Option(names = "--solve-only", description = "Solve the shots into the sequence cache; write no frames.")
+  boolean solveOnly;
 
   @Spec
   CommandSpec spec;
 
-  private final NodeRegistry nodes;
+  private final Console console;
+  private final Report report;
+  private final OutputFiles outputs;
+  private final Cancellation cancel;
 
   @Inject
-  RunCommand(NodeRegistry nodes) {
-    this.nodes = nodes;
+  RunCommand(Console console, Report report, OutputFiles outputs, Cancellation cancel) {
+    this.console = console;
+    this.report = report;
+    this.outputs = outputs;
+    this.cancel = cancel;
   }
 
   @Override
   public Integer call() throws Exception {
-    GraphFile.Checked graph = GraphFile.load(graphFile, nodes);
-    Path base = graphFile.toAbsolutePath().getParent();
-    graph = relativeTo(graph, base);
-    PrintWriter err = spec.commandLine().getErr();
-
-    GraphRun.Plan plan = GraphRun.plan(graph, graphFile.toString());
-    int[] todo = frames == null ? new int[] {plan.first(), plan.last()} : range(frames, plan.first(), plan.last());
-    GraphRun.Result result = GraphRun.render(plan, todo[0], todo[1], err);
-    List<String> notices = result.notices();
-    List<double[]> timings = result.timings();
-    ImageSequence out = plan.output();
-    int first = plan.first(), last = plan.last();
-    double total = result.seconds();
-    if (report != null) {
-      StringBuilder j = new StringBuilder("{\n  \"command\": \"run\",\n");
-      j.append("  \"graph\": ").append(Json.quote(graphFile.toString())).append(",\n");
-      j.append("  \"outputNode\": ").append(Json.quote(graph.output().name())).append(",\n");
-      j.append("  \"output\": ").append(Json.quote(out.pattern())).append(",\n");
-      j.append(String.format(Locale.ROOT, "  \"range\": {\"first\": %d, \"last\": %d},%n", first, last));
-      j.append("  \"frames\": [\n");
-      for (int i = 0; i < timings.size(); i++) {
-        j.append(String.format(Locale.ROOT, "    {\"number\": %d, \"seconds\": %.6f}%s%n", (int) timings.get(i)[0],
-            timings.get(i)[1], i + 1 < timings.size() ? "," : ""));
-      }
-      j.append("  ],\n  \"messages\": [");
-      List<String> distinct = notices.stream().distinct().toList();
-      for (int i = 0; i < distinct.size(); i++) {
-        j.append(i == 0 ? "" : ", ").append(Json.quote(distinct.get(i)));
-      }
-      j.append(String.format(Locale.ROOT, "],%n  \"totalSeconds\": %.6f%n}%n", total));
-      String json = j.toString();
-      PngWriter.replaceAtomically(report, tmp -> Files.writeString(tmp, json));
+    if (solveOnly && frames != null) {
+      throw new ParameterException(spec.commandLine(), "--solve-only solves the graph's whole range; drop --frames");
     }
-    spec.commandLine().getOut().printf(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s%n",
-        todo[0], todo[1], graph.output().name(), out, total);
+    RunCache cache = new RunCache(cacheDir != null ? cacheDir : SequenceCache.defaultRoot(System.getenv()));
+    // the graph's nodes keep their shot solves in this run's cache
+    NodeRegistry nodes = Guice.createInjector(new NodesModule(cache)).getInstance(NodeRegistry.class);
+    GraphRun.Plan plan;
+    GraphFile.Checked graph;
+    int[] todo;
+    try (var p = report.phase("check")) {
+      graph = relativeTo(GraphFile.load(graphFile, nodes), graphFile.toAbsolutePath().getParent());
+      plan = GraphRun.plan(graph, graphFile.toString());
+      todo = frames == null ? new int[] {plan.first(), plan.last()} : range(frames, plan.first(), plan.last());
+    }
+    ImageSequence out = plan.output();
+    report.put("graph", graphFile.toString()).put("outputNode", graph.output().name()).put("output", out.pattern())
+        .put("range", Json.object("first", plan.first(), "last", plan.last())).put("solveOnly", solveOnly)
+        .put("frames", new ArrayList<>());
+    GraphRun.Result result;
+    try (var p = report.phase(solveOnly ? "solve" : "render")) {
+      result = GraphRun.render(plan, todo[0], todo[1], !solveOnly, new GraphRun.Hooks(outputs, cancel,
+          new Progress(console, report, "run"), text -> {
+            console.message("run", text);
+            report.message(text);
+          }));
+    }
+    RunCache.Counts counts = cache.counts();
+    report.cacheInfo(Json.object("root", cache.root().toString(), "hits", counts.hits(), "misses", counts.misses(),
+        "solvedHere", result.solved()));
+    console.message("run", String.format(Locale.ROOT, "sequence cache %s: %d hits, %d misses%s", cache.root(),
+        counts.hits(), counts.misses(), result.solved() ? " (a shot was solved here)" : ""));
+    List<Object> written = new ArrayList<>();
+    for (double[] t : result.timings()) {
+      written.add(Json.object("number", (int) t[0], "seconds", Json.fixed(t[1], 6)));
+    }
+    report.put("frames", written);
+    if (solveOnly) {
+      console.summary(String.format(Locale.ROOT, "worldfx run: solved frames %d-%d of node '%s' into %s in %.2f s "
+          + "(no frames written)", todo[0], todo[1], graph.output().name(), cache.root(), result.seconds()));
+    } else {
+      console.summary(String.format(Locale.ROOT, "worldfx run: wrote frames %d-%d of node '%s' to %s in %.2f s",
+          todo[0], todo[1], graph.output().name(), out, result.seconds()));
+    }
     return Main.EXIT_OK;
   }
 
@@ -117,7 +146,7 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /** The graph with relative file patterns (inputs and output) made relative to {@code base}. */
-  private static GraphFile.Checked relativeTo(GraphFile.Checked g, Path base) {
+  static GraphFile.Checked relativeTo(GraphFile.Checked g, Path base) {
     List<GraphFile.CheckedNode> nodes = new ArrayList<>();
     for (GraphFile.CheckedNode n : g.nodes()) {
       var inputs = new java.util.LinkedHashMap<String, GraphFile.InputRef>();

@@ -1,5 +1,6 @@
 package dev.worldfx.cli;
 
+import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,14 +16,27 @@ final class UninstallCommand implements Callable<Integer> {
   @Mixin
   PluginFolder folder;
 
+  @Mixin
+  ReportOption reportFile;
+
   @Spec
   CommandSpec spec;
+
+  private final Console console;
+  private final Report report;
+
+  @Inject
+  UninstallCommand(Console console, Report report) {
+    this.console = console;
+    this.report = report;
+  }
 
   @Override
   public Integer call() throws Exception {
     Path dir = folder.resolve();
     boolean removed = BundleInstaller.uninstall(dir);
-    spec.commandLine().getOut().println(removed ? "Removed WorldFX from " + dir : "WorldFX is not installed in " + dir);
+    report.put("folder", dir.toString()).put("removed", removed);
+    console.text().println(removed ? "Removed WorldFX from " + dir : "WorldFX is not installed in " + dir);
     return Main.EXIT_OK;
   }
 }

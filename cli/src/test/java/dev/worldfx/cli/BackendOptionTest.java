@@ -30,8 +30,8 @@ class BackendOptionTest {
   void theGpuBenchmarkWithoutAGpuSaysSoAndExitsWithTheGpuCode() {
     Assumptions.assumeTrue(CudaRuntime.shared().runtime().isEmpty(), "this machine has a CUDA device");
     CliRun r = CliRun.of("bench", "kernels", "--backend", "cuda");
-    assertEquals(Main.EXIT_NO_GPU, r.exit());
-    assertTrue(r.err().startsWith("worldfx: no CUDA device: "), r.err());
+    assertEquals(Main.EXIT_GPU, r.exit());
+    assertTrue(r.err().startsWith("worldfx: error: no CUDA device: "), r.err());
     assertEquals(1, r.err().strip().lines().count(), "one line, no stack trace: " + r.err());
   }
 

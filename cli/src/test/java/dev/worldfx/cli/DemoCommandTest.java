@@ -41,8 +41,9 @@ class DemoCommandTest {
       counts = files.map(p -> p.getFileName().toString())
           .collect(Collectors.groupingBy(n -> n.substring(0, n.indexOf('.')), TreeMap::new, Collectors.counting()));
     }
-    // ExtendShot Forward +6 over frames 0..3: 10 frames; Generate renders 4 frames.
-    assertEquals(Map.of("source", 4L, "matte", 4L, "inpaint", 4L, "extend", 10L, "generate", 4L, "variation", 4L), counts);
+    // ExtendShot Forward +6 over frames 0..3: 10 frames; Generate renders 4 frames from the shot model it saved.
+    assertEquals(Map.of("source", 4L, "matte", 4L, "inpaint", 4L, "extend", 10L, "generate", 4L, "variation", 4L,
+        "shot-model", 1L), counts);
     for (String name : List.of("source.0000.png", "matte.0003.png", "extend.0009.png", "generate.0003.png", "variation.0000.png")) {
       BufferedImage img = read(name);
       assertEquals(W, img.getWidth(), name);

@@ -8,11 +8,16 @@ import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.proto.JobRecord;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,5 +105,32 @@ class ExtendCommandTest {
     assertEquals(3, negative.exit(), negative.err());
     assertTrue(negative.err().contains("negative frame numbers"), negative.err());
     assertFalse(Files.exists(tmp.resolve("OUT")), "nothing written");
+  }
+
+  @Test
+  void aCancelFromTheWebPanelStopsTheRunAsCancelledAndSaysSo() throws Exception {
+    writeShot(1000, 1015, -1);
+    String input = tmp.resolve("IN/%04d.png").toString();
+    CompletableFuture<CliRun> run = CompletableFuture.supplyAsync(() -> extend("--frames", "4", "--direction",
+        "forward", "--backtest", "6", "--quality", "final"));
+    // the run's job on this process's board, as the panel lists it
+    JobBoard board = JobBoard.shared();
+    Optional<JobRecord> job = Optional.empty();
+    for (int i = 0; i < 600 && job.isEmpty() && !run.isDone(); i++) {
+      job = board.jobs().stream().filter(j -> j.getShot().startsWith(input + ",") && j.getState().equals("RUNNING"))
+          .findFirst();
+      Thread.sleep(20);
+    }
+    assertTrue(job.isPresent(), "the run is a job on the board");
+    assertEquals(JobBoard.CancelResult.REQUESTED, board.cancel(job.get().getId()));
+    CliRun r = run.get(60, TimeUnit.SECONDS);
+    assertEquals(Main.EXIT_CANCELLED, r.exit(), r.err());
+    assertTrue(r.err().contains("worldfx: cancelled from the web panel;"), r.err());
+    JobRecord ended = board.job(job.get().getId()).orElseThrow();
+    assertEquals("CANCELLED", ended.getState());
+    assertTrue(ended.getMessagesList().contains("cancelled from the web panel"), ended.getMessagesList().toString());
+    if (Files.exists(tmp.resolve("OUT"))) {
+      assertTrue(written().stream().noneMatch(n -> n.startsWith(".")), "no temp file left: " + written());
+    }
   }
 }

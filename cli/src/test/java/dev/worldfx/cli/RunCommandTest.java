@@ -4,15 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.worldfx.nodes.Components;
-import dev.worldfx.nodes.FrameView;
-import dev.worldfx.nodes.PixelDepth;
-import dev.worldfx.nodes.RectI;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.lang.foreign.Arena;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -33,29 +26,8 @@ class RunCommandTest {
     return CliRun.of(args);
   }
 
-  /** A panning texture with a moving white square to remove; the matte marks the square. */
   private void writeShot() throws IOException {
-    try (Arena arena = Arena.ofConfined()) {
-      for (int n = FIRST; n <= LAST; n++) {
-        int t = n - FIRST;
-        FrameView src = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.BYTE, Components.RGBA);
-        FrameView matte = FrameView.allocate(arena, new RectI(0, 0, W, H), PixelDepth.BYTE, Components.RGBA);
-        for (int y = 0; y < H; y++) {
-          for (int x = 0; x < W; x++) {
-            boolean square = x >= 8 + 3 * t && x < 14 + 3 * t && y >= 9 && y < 15;
-            for (int c = 0; c < 3; c++) {
-              double v = 0.5 + 0.3 * Math.sin((x + t) * 0.7 + c) * Math.cos(y * 0.5);
-              src.store(x, y, c, square ? 1f : (float) v);
-              matte.store(x, y, c, square ? 1f : 0f);
-            }
-            src.store(x, y, 3, 1f);
-            matte.store(x, y, 3, 1f);
-          }
-        }
-        PngWriter.write(src, tmp.resolve(String.format("IN/%04d.png", n)), 8, false);
-        PngWriter.write(matte, tmp.resolve(String.format("MATTE/%04d.png", n)), 8, false);
-      }
-    }
+    TestShot.write(tmp, FIRST, LAST, W, H);
   }
 
   private Path graph(String name, String text) throws IOException {

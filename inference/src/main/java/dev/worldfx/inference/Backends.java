@@ -159,10 +159,35 @@ public final class Backends {
     return s;
   }
 
+  /**
+   * For reports and status: the process's selection if made; else, when cpu is requested, what it will be; else
+   * empty. Never opens a device and never makes the selection, so asking does not decide a later render's backend.
+   */
+  public static java.util.Optional<Selection> peek() {
+    Selection s = selected;
+    if (s != null) {
+      return java.util.Optional.of(s);
+    }
+    Mode mode = requestedMode(System.getProperty(MODE_PROPERTY), System.getenv(MODE_ENV));
+    return mode == Mode.CPU ? java.util.Optional.of(select(mode, () -> {
+      throw new IllegalStateException("cpu opens no device");
+    })) : java.util.Optional.empty();
+  }
+
+  /** Tests only: forget the process's selection, so the next render selects again. */
+  static synchronized void forgetSelection() {
+    selected = null;
+  }
+
+  /** The GPU backend of {@code s}, for its counters (empty when the CPU was selected). */
+  public static java.util.Optional<dev.worldfx.inference.cuda.CudaBackend> cudaOf(Selection s) {
+    return s.chain().getFirst() instanceof dev.worldfx.inference.cuda.CudaBackend c
+        ? java.util.Optional.of(c) : java.util.Optional.empty();
+  }
+
   /** The selected backend, for the GPU backend's counters (empty when the CPU was selected). */
   public static java.util.Optional<dev.worldfx.inference.cuda.CudaBackend> selectedCuda() {
-    return selected().chain().getFirst() instanceof dev.worldfx.inference.cuda.CudaBackend c
-        ? java.util.Optional.of(c) : java.util.Optional.empty();
+    return cudaOf(selected());
   }
 
   /** Ops for compute in the nodes: the selected chain (plain CpuOps when that is only the CPU). */

@@ -10,10 +10,11 @@ public final class CommonParams {
   private CommonParams() {}
 
   public static final IntParam SEED = new IntParam("seed", "Seed",
-      "Same seed, same inputs and parameters give the same pixels.", 0, 0, Integer.MAX_VALUE);
+      "Changes the node's random choices. The same seed with the same inputs and settings always gives the same "
+          + "pixels.", ParamGroup.ADVANCED, 0, 0, Integer.MAX_VALUE, 0, 1000);
 
   /** Draft | Final, with what the two mean for this node. */
   public static ChoiceParam quality(String hint) {
-    return new ChoiceParam("quality", "Quality", hint, List.of("Draft", "Final"), 0, Map.of());
+    return new ChoiceParam("quality", "Quality", hint, ParamGroup.QUALITY, List.of("Draft", "Final"), 0, Map.of());
   }
 }

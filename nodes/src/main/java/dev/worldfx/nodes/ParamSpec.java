@@ -5,7 +5,10 @@ import java.util.Map;
 
 /**
  * One parameter, declared once and used everywhere: OFX describe, CLI flags, graph files
- * and the panel. {@code name} is the stable script name; label and hint are for artists.
+ * and the panel. {@code name} is the stable script name; label and hint are for artists;
+ * {@code group} places it on the host's pages. A declaration that breaks its own rules
+ * (blank label or hint, default outside the range) fails when the class loads, so every
+ * test sees it.
  */
 public sealed interface ParamSpec {
   String name();
@@ -14,13 +17,30 @@ public sealed interface ParamSpec {
 
   String hint();
 
+  ParamGroup group();
+
   /** The default as text, the form CLI flags and graph files use. */
   String defaultText(NodeContext context);
 
   /** Parses and range-checks a value given as text; throws with a message naming the parameter. */
   Object parse(String text);
 
-  record IntParam(String name, String label, String hint, int defaultValue, int min, int max) implements ParamSpec {
+  /**
+   * An integer; a slider over [displayMin, displayMax] (a useful part of the range), typing
+   * reaches [min, max].
+   */
+  record IntParam(String name, String label, String hint, ParamGroup group, int defaultValue, int min, int max,
+                  int displayMin, int displayMax) implements ParamSpec {
+    public IntParam {
+      checkText(name, label, hint, group);
+      checkRange(name, defaultValue, min, max, displayMin, displayMax);
+    }
+
+    /** The slider spans the whole range. */
+    public IntParam(String name, String label, String hint, ParamGroup group, int defaultValue, int min, int max) {
+      this(name, label, hint, group, defaultValue, min, max, min, max);
+    }
+
     public String defaultText(NodeContext context) {
       return Integer.toString(defaultValue);
     }
@@ -39,7 +59,20 @@ public sealed interface ParamSpec {
     }
   }
 
-  record DoubleParam(String name, String label, String hint, double defaultValue, double min, double max) implements ParamSpec {
+  /** A real number; the slider spans [displayMin, displayMax], typing reaches [min, max]. */
+  record DoubleParam(String name, String label, String hint, ParamGroup group, double defaultValue, double min,
+                     double max, double displayMin, double displayMax) implements ParamSpec {
+    public DoubleParam {
+      checkText(name, label, hint, group);
+      checkRange(name, defaultValue, min, max, displayMin, displayMax);
+    }
+
+    /** The slider spans the whole range. */
+    public DoubleParam(String name, String label, String hint, ParamGroup group, double defaultValue, double min,
+                       double max) {
+      this(name, label, hint, group, defaultValue, min, max, min, max);
+    }
+
     public String defaultText(NodeContext context) {
       return Double.toString(defaultValue);
     }
@@ -58,7 +91,11 @@ public sealed interface ParamSpec {
     }
   }
 
-  record BoolParam(String name, String label, String hint, boolean defaultValue) implements ParamSpec {
+  record BoolParam(String name, String label, String hint, ParamGroup group, boolean defaultValue) implements ParamSpec {
+    public BoolParam {
+      checkText(name, label, hint, group);
+    }
+
     public String defaultText(NodeContext context) {
       return Boolean.toString(defaultValue);
     }
@@ -73,8 +110,21 @@ public sealed interface ParamSpec {
   }
 
   /** A choice among labelled options; the default may differ per context (Inpaint's matte source). */
-  record ChoiceParam(String name, String label, String hint, List<String> options, int defaultIndex,
+  record ChoiceParam(String name, String label, String hint, ParamGroup group, List<String> options, int defaultIndex,
                      Map<NodeContext, Integer> defaultByContext) implements ParamSpec {
+    public ChoiceParam {
+      checkText(name, label, hint, group);
+      options = List.copyOf(options);
+      defaultByContext = Map.copyOf(defaultByContext);
+      java.util.Set<Integer> defaults = new java.util.HashSet<>(defaultByContext.values());
+      defaults.add(defaultIndex);
+      for (int i : defaults) {
+        if (i < 0 || i >= options.size()) {
+          throw new IllegalArgumentException(name + ": default option " + i + " is not one of " + options);
+        }
+      }
+    }
+
     public int defaultIndex(NodeContext context) {
       return defaultByContext.getOrDefault(context, defaultIndex);
     }
@@ -103,13 +153,38 @@ public sealed interface ParamSpec {
     }
   }
 
-  record StringParam(String name, String label, String hint, String defaultValue) implements ParamSpec {
+  record StringParam(String name, String label, String hint, ParamGroup group, String defaultValue) implements ParamSpec {
+    public StringParam {
+      checkText(name, label, hint, group);
+    }
+
     public String defaultText(NodeContext context) {
       return defaultValue;
     }
 
     public Object parse(String text) {
       return text;
+    }
+  }
+
+  /** min <= default <= max and min <= displayMin < displayMax <= max (ints are exact as doubles); NaN fails. */
+  private static void checkRange(String name, double defaultValue, double min, double max, double displayMin,
+                                 double displayMax) {
+    if (!(min <= defaultValue && defaultValue <= max && min <= displayMin && displayMin < displayMax
+        && displayMax <= max)) {
+      throw new IllegalArgumentException(name + ": default " + defaultValue + " or display range [" + displayMin
+          + ", " + displayMax + "] is outside [" + min + ", " + max + "]");
+    }
+  }
+
+  /** Artists see label and hint; STATUS holds only read-only status, never a setting. */
+  private static void checkText(String name, String label, String hint, ParamGroup group) {
+    if (name == null || name.isBlank() || label == null || label.isBlank() || hint == null || hint.isBlank()) {
+      throw new IllegalArgumentException("parameter '" + name + "' needs a name, a label and a hint");
+    }
+    if (group == null || group == ParamGroup.STATUS) {
+      throw new IllegalArgumentException(name + ": a parameter belongs to a group among Matte, Quality, Temporal, "
+          + "Output, Advanced (got " + group + ")");
     }
   }
 }

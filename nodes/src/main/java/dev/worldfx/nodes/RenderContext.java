@@ -26,6 +26,12 @@ public interface RenderContext {
   default void notice(String text) {}
 
   /**
+   * Sets one of the node's read-only status fields (solve state, safe length, backend, cache
+   * hit) for the artist. Hosts show it after the render, never during it. Default: dropped.
+   */
+  default void status(StatusField field, String text) {}
+
+  /**
    * Runs {@code row} for every row of {@code rows}, polling abort between bands of rows.
    * Rows may run on several threads at once (the OFX bridge uses the host's threads), so
    * {@code row} must only write its own row.

@@ -45,7 +45,7 @@ class RegistryTest {
     assertEquals(EnumSet.of(NodeContext.GENERATOR, NodeContext.FILTER), generate.contexts());
     assertTrue(inpaint.temporalClipAccess());
     assertTrue(extend.temporalClipAccess());
-    assertFalse(generate.temporalClipAccess());
+    assertTrue(generate.temporalClipAccess());
 
     assertEquals(List.of("Source", "Output"), clipNames(inpaint, NodeContext.FILTER));
     assertEquals(Set.of("Source", "Mask", "Output"), Set.copyOf(clipNames(inpaint, NodeContext.GENERAL)));
@@ -64,7 +64,8 @@ class RegistryTest {
     assertEquals(List.of("Mask clip", "Source alpha", "Source luminance"), matte.options());
     assertEquals(0, matte.defaultIndex(NodeContext.GENERAL));
     assertEquals(1, matte.defaultIndex(NodeContext.FILTER));
-    assertEquals(new IntParam("dilate", label(inpaint, "dilate"), hint(inpaint, "dilate"), 0, 0, 256), inpaint.param("dilate"));
+    assertEquals(new IntParam("dilate", label(inpaint, "dilate"), hint(inpaint, "dilate"), ParamGroup.MATTE, 0, 0, 256, 0, 64),
+        inpaint.param("dilate"));
     DoubleParam feather = (DoubleParam) inpaint.param("feather");
     assertEquals(List.of(0.0, 0.0, 256.0), List.of(feather.defaultValue(), feather.min(), feather.max()));
     assertIntRange(inpaint, "temporalRadius", 8, 0, 100);
@@ -81,7 +82,8 @@ class RegistryTest {
     assertIntRange(extend, "seed", 0, 0, Integer.MAX_VALUE);
 
     NodeDescriptor generate = REGISTRY.byId("dev.worldfx.Generate").descriptor();
-    assertEquals(List.of("seed", "variation", "modelFile"), names(generate));
+    assertEquals(List.of("seed", "variation", "modelFile", "frames"), names(generate));
+    assertIntRange(generate, "frames", 0, 0, 10000);
     DoubleParam variation = (DoubleParam) generate.param("variation");
     assertEquals(List.of(0.25, 0.0, 1.0), List.of(variation.defaultValue(), variation.min(), variation.max()));
     assertEquals("", ((StringParam) generate.param("modelFile")).defaultValue());

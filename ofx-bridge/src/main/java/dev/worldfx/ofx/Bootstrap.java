@@ -1,8 +1,13 @@
 package dev.worldfx.ofx;
 
 import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
 import dev.worldfx.nodes.NodeRegistry;
 import dev.worldfx.nodes.NodesModule;
+import dev.worldfx.nodes.PanelLink;
+import dev.worldfx.ui.WebPanelModule;
 
 /**
  * The one method the native shim calls through JNI, once per bundle load. Returns the
@@ -13,8 +18,9 @@ public final class Bootstrap {
 
   public static long boot(String bundleDir) {
     try {
-      NodeRegistry registry = Guice.createInjector(new NodesModule()).getInstance(NodeRegistry.class);
-      long table = MainEntry.install(registry.all());
+      Injector injector = Guice.createInjector(modules());
+      NodeRegistry registry = injector.getInstance(NodeRegistry.class);
+      long table = MainEntry.install(registry.all(), injector.getInstance(PanelLink.class));
       BridgeLog.info("WorldFX booted from " + bundleDir + " on Java " + Runtime.version() + " at "
           + System.getProperty("java.home") + " (" + registry.all().size() + " plugins)");
       return table;
@@ -22,5 +28,10 @@ public final class Bootstrap {
       BridgeLog.error("bootstrap of the bundle at " + bundleDir + " failed", t);
       return 0;
     }
+  }
+
+  /** The bundle's wiring: the nodes, and the web panel behind their "Open web panel" button. */
+  static Module modules() {
+    return Modules.combine(new NodesModule(), new WebPanelModule());
   }
 }

@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import dev.worldfx.nodes.MissingInputException;
 import dev.worldfx.nodes.Node;
 import dev.worldfx.nodes.NodeException;
+import dev.worldfx.nodes.PanelLink;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.ofx.raw.Native;
@@ -39,10 +40,10 @@ public final class MainEntry {
   private static volatile OfxNodeAdapter[] adapters = new OfxNodeAdapter[0];
 
   /** Builds the plugin table the shim hands to the host; lives as long as the process. */
-  static long install(List<Node> nodes) throws ReflectiveOperationException {
+  static long install(List<Node> nodes, PanelLink panel) throws ReflectiveOperationException {
     OfxNodeAdapter[] built = new OfxNodeAdapter[nodes.size()];
     for (int i = 0; i < built.length; i++) {
-      built[i] = new OfxNodeAdapter(nodes.get(i));
+      built[i] = new OfxNodeAdapter(nodes.get(i), panel);
     }
     adapters = built;
     Linker linker = Linker.nativeLinker();

@@ -33,6 +33,17 @@ final class MessageSuite {
     return show(effect, Ofx.MESSAGE_MESSAGE, text);
   }
 
+  /**
+   * A one-off message (a dialog in most hosts), not left on the node: the answer to a button
+   * press. Returns the host's status.
+   */
+  int popup(MemorySegment effect, String kind, String text) {
+    try (Arena arena = Arena.ofConfined()) {
+      return Native.iPPPPvarP(message, effect, Native.name(kind), Native.name(ID), Native.name("%s"),
+          arena.allocateFrom(text));
+    }
+  }
+
   private int show(MemorySegment effect, String kind, String text) {
     MemorySegment fn = setPersistent.equals(MemorySegment.NULL) ? message : setPersistent;
     try (Arena arena = Arena.ofConfined()) {

@@ -8,7 +8,7 @@ import dev.worldfx.nodes.MissingInputException;
 import dev.worldfx.nodes.Node;
 import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.NodeDescriptor;
-import dev.worldfx.nodes.ParamSpec;
+import dev.worldfx.nodes.PanelLink;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.ofx.raw.Ofx;
@@ -22,13 +22,15 @@ final class OfxNodeAdapter {
 
   private final Node node;
   private final NodeDescriptor descriptor;
+  private final PanelLink panel;
   private volatile HostApi host;
   /** Live instances by effect handle address. MLT renders on descriptor handles it never "creates". */
   private final ConcurrentHashMap<Long, OfxInstance> instances = new ConcurrentHashMap<>();
 
-  OfxNodeAdapter(Node node) {
+  OfxNodeAdapter(Node node, PanelLink panel) {
     this.node = node;
     this.descriptor = node.descriptor();
+    this.panel = panel;
   }
 
   void setHost(HostApi api) {
@@ -79,6 +81,13 @@ final class OfxNodeAdapter {
         MemorySegment effect = required(handle, "effect");
         PropertySet in = api.effects.wrap(required(inArgs, "inArgs"));
         instance(api, effect).render(in);
+        return Ofx.STAT_OK;
+      }
+      case Ofx.ACTION_INSTANCE_CHANGED -> {
+        MemorySegment effect = required(handle, "effect");
+        PropertySet in = api.effects.wrap(required(inArgs, "inArgs"));
+        instance(api, effect).instanceChanged(in.getStringOr(Ofx.PROP_TYPE, 0, ""), in.getStringOr(Ofx.PROP_NAME, 0, ""),
+            in.getStringOr(Ofx.PROP_CHANGE_REASON, 0, ""), panel);
         return Ofx.STAT_OK;
       }
       case Ofx.ACTION_GET_TIME_DOMAIN -> {
@@ -147,12 +156,7 @@ final class OfxNodeAdapter {
         p.setInt(Ofx.PROP_TEMPORAL_CLIP_ACCESS, 0, descriptor.temporalClipAccess() ? 1 : 0);
       }
     }
-    MemorySegment paramSet = api.effects.paramSet(effect);
-    for (ParamSpec spec : descriptor.params()) {
-      OfxParamDeclaration.define(api.params, paramSet, spec, context);
-    }
-    PropertySet page = api.params.define(paramSet, Ofx.PARAM_TYPE_PAGE, "Controls");
-    page.setStrings(Ofx.PARAM_PROP_PAGE_CHILD, descriptor.params().stream().map(ParamSpec::name).toList());
+    OfxParamDeclaration.defineAll(api.params, api.effects.paramSet(effect), descriptor, context);
   }
 
   /** Puts the error on the node (persistent where the host can) so a failed render is never silent. */

@@ -7,6 +7,7 @@ import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.RowBands;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.StatusField;
 import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.IntConsumer;
@@ -20,12 +21,13 @@ final class OfxRenderContext implements RenderContext {
   private final RectI window;
   private final ParamValues params;
   private final Shot shot;
+  private final java.util.Map<StatusField, String> status;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private boolean progressShown;
   private String notice;
 
   OfxRenderContext(HostApi api, MemorySegment effect, NodeContext context, double time, RectI window, ParamValues params,
-                   Shot shot) {
+                   Shot shot, java.util.Map<StatusField, String> status) {
     this.api = api;
     this.effect = effect;
     this.context = context;
@@ -33,6 +35,7 @@ final class OfxRenderContext implements RenderContext {
     this.window = window;
     this.params = params;
     this.shot = shot;
+    this.status = status;
   }
 
   @Override
@@ -95,6 +98,12 @@ final class OfxRenderContext implements RenderContext {
   @Override
   public synchronized void notice(String text) {
     notice = text;
+  }
+
+  /** Kept for the instance's next instance-changed: no parameter is set while the host renders. */
+  @Override
+  public void status(StatusField field, String text) {
+    status.put(field, text);
   }
 
   /** The last note a node left for the artist during this render, or null. */

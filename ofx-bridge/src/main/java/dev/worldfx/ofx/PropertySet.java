@@ -146,6 +146,11 @@ public final class PropertySet {
     }
   }
 
+  /** For optional properties a host may not know (added after OFX 1.0): false instead of an exception. */
+  public boolean trySetInt(String name, int value) {
+    return Native.iPPII(suite.setInt, handle, Native.name(name), 0, value) == Ofx.STAT_OK;
+  }
+
   /** For optional properties a host may not know: false instead of an exception. */
   public boolean trySetStrings(String name, List<String> values) {
     try (Arena arena = Arena.ofConfined()) {

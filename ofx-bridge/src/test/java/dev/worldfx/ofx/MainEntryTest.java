@@ -11,6 +11,7 @@ import dev.worldfx.nodes.MissingInputException;
 import dev.worldfx.nodes.Node;
 import dev.worldfx.nodes.NodeRegistry;
 import dev.worldfx.nodes.NodesModule;
+import dev.worldfx.nodes.PanelLink;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import java.lang.foreign.Arena;
@@ -33,7 +34,7 @@ class MainEntryTest {
   @BeforeAll
   static void install() throws ReflectiveOperationException {
     List<Node> nodes = Guice.createInjector(new NodesModule()).getInstance(NodeRegistry.class).all();
-    table = MainEntry.install(nodes);
+    table = MainEntry.install(nodes, new PanelLink.NotAvailable());
   }
 
   @Test

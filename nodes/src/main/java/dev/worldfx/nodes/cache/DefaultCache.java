@@ -28,4 +28,9 @@ public final class DefaultCache {
     }
     return opened;
   }
+
+  /** The cache if a render has opened it, without opening it (for reports of what a run used). */
+  public static synchronized java.util.Optional<SequenceCache> ifOpened() {
+    return java.util.Optional.ofNullable(opened);
+  }
 }

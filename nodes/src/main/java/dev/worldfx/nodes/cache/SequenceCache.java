@@ -274,6 +274,17 @@ public final class SequenceCache {
     return new VerifyReport(checked, List.copyOf(removed), removeStaleTemps());
   }
 
+  /**
+   * Removes the entry whose key has these 64 hex digits ({@link CacheKey#hex}); false when there is
+   * none. A reader that has it open keeps its bytes until it closes them.
+   */
+  public boolean remove(String keyHex) throws IOException {
+    if (!keyHex.matches("[0-9a-f]{64}")) {
+      throw new IllegalArgumentException("a cache key is 64 lower-case hex digits, not '" + keyHex + "'");
+    }
+    return Files.deleteIfExists(root.resolve(keyHex.substring(0, 2)).resolve(keyHex + ENTRY_SUFFIX));
+  }
+
   /** Evicts least recently used entries until at most {@code maxBytes} remain; returns the bytes freed. */
   public long prune(long maxBytes) throws IOException {
     return evictBeyond(maxBytes, null);

@@ -33,6 +33,10 @@ final class AppearanceModel {
   static final int CROP = 64;
   static final int BATCH = 4;
   static final int HIDDEN = 16;
+  /** Steps between measurements of the loss on the fixed monitoring crops. */
+  static final int MONITOR_EVERY = 10;
+  /** Fixed crops of the training pairs the loss is measured on while training (the per-step loss is over random crops, so it is noisy). */
+  static final int MONITOR_CROPS = 8;
 
   private final Tensor w1, b1, w2, b2, w3, b3;
   final ShotExtender.AppearanceTraining training;
@@ -52,6 +56,12 @@ final class AppearanceModel {
    * last is held out for validation).
    */
   static AppearanceModel train(List<ImagePlanes> inputs, List<ImagePlanes> targets, int steps, long seed) {
+    return train(inputs, targets, steps, seed, dev.worldfx.nodes.jobs.LossSink.NONE);
+  }
+
+  /** As above, each step's loss reported to {@code sink} once the step is done. */
+  static AppearanceModel train(List<ImagePlanes> inputs, List<ImagePlanes> targets, int steps, long seed,
+                               dev.worldfx.nodes.jobs.LossSink sink) {
     int n = inputs.size();
     SplittableRandom rng = new SplittableRandom(seed ^ 0x5DEECE66DL);
     Arena params = Arena.ofAuto(); // the network lives as long as the model that holds it
@@ -68,7 +78,20 @@ final class AppearanceModel {
     ImagePlanes first = inputs.getFirst();
     int w = first.width(), h = first.height(), crop = Math.min(CROP, Math.min(w, h));
     float[] losses = new float[steps];
+    // the monitoring set: fixed crops drawn from their own random stream (training draws the same as without it)
+    SplittableRandom mrng = new SplittableRandom(seed ^ 0x6A09E667F3BCC909L);
+    float[] mx = new float[MONITOR_CROPS * 3 * crop * crop], my = new float[MONITOR_CROPS * 3 * crop * crop];
+    for (int b = 0; b < MONITOR_CROPS; b++) {
+      int k = mrng.nextInt(Math.max(1, n - 1));
+      int x0 = mrng.nextInt(w - crop + 1), y0 = mrng.nextInt(h - crop + 1);
+      cropInto(inputs.get(k), x0, y0, crop, mx, b);
+      cropInto(targets.get(k), x0, y0, crop, my, b);
+    }
+    float[] monitor = new float[steps / MONITOR_EVERY + 1];
     for (int s = 0; s < steps; s++) {
+      if (s % MONITOR_EVERY == 0) {
+        monitor[s / MONITOR_EVERY] = monitorLoss(p, mx, my, crop);
+      }
       float[] x = new float[BATCH * 3 * crop * crop];
       float[] y = new float[BATCH * 3 * crop * crop];
       for (int b = 0; b < BATCH; b++) {
@@ -85,13 +108,28 @@ final class AppearanceModel {
         t.backward(loss);
         adam.step();
       }
+      sink.loss(s, losses[s]);
     }
+    monitor[monitor.length - 1] = monitorLoss(p, mx, my, crop);
     AppearanceModel m = new AppearanceModel(p, null);
     ImagePlanes valIn = inputs.getLast(), valTarget = targets.getLast();
     double before = Metrics.psnr(valIn.data(), valTarget.data());
     double after = Metrics.psnr(m.apply(valIn).data(), valTarget.data());
     double gain = after - before;
-    return new AppearanceModel(p, new ShotExtender.AppearanceTraining(losses, gain, gain > 0.1));
+    return new AppearanceModel(p, new ShotExtender.AppearanceTraining(losses, monitor, MONITOR_EVERY, gain, gain > 0.1));
+  }
+
+  /** Mean squared error of the network on the monitoring crops (no gradients). */
+  private static float monitorLoss(Tensor[] p, float[] x, float[] y, int crop) {
+    try (Arena arena = Arena.ofShared()) {
+      Tensor out = forward(Backends.forCompute(arena), Tensor.of(arena, x, MONITOR_CROPS, 3, crop, crop), p);
+      double e = 0;
+      for (int i = 0; i < y.length; i++) {
+        double d = out.getFlat(i) - y[i];
+        e += d * d;
+      }
+      return (float) (e / y.length);
+    }
   }
 
   private static Var forward(Tape t, Var x, Var[] v) {
@@ -104,14 +142,16 @@ final class AppearanceModel {
   /** x + f(x) for a whole frame. */
   ImagePlanes apply(ImagePlanes img) {
     try (Arena arena = Arena.ofShared()) {
-      Ops ops = Backends.forCompute(arena);
-      Conv2dParams same = Conv2dParams.of(1, 1);
-      Tensor x = img.toTensor(arena);
-      Tensor h1 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(x, w1, b1, same), 0.1f);
-      Tensor h2 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(h1, w2, b2, same), 0.1f);
-      Tensor out = ops.binary(Ops.Binary.ADD, x, ops.conv2d(h2, w3, b3, same));
-      return ImagePlanes.fromTensor(out);
+      return ImagePlanes.fromTensor(forward(Backends.forCompute(arena), img.toTensor(arena), new Tensor[] {w1, b1, w2, b2, w3, b3}));
     }
+  }
+
+  /** x + f(x) without gradients. */
+  private static Tensor forward(Ops ops, Tensor x, Tensor[] p) {
+    Conv2dParams same = Conv2dParams.of(1, 1);
+    Tensor h1 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(x, p[0], p[1], same), 0.1f);
+    Tensor h2 = ops.unary(Ops.Unary.LEAKY_RELU, ops.conv2d(h1, p[2], p[3], same), 0.1f);
+    return ops.binary(Ops.Binary.ADD, x, ops.conv2d(h2, p[4], p[5], same));
   }
 
   private static void cropInto(ImagePlanes src, int x0, int y0, int crop, float[] dst, int b) {

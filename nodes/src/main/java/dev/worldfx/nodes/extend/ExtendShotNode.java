@@ -15,10 +15,14 @@ import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.RowBands;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
 import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -42,7 +47,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "5";
+  static final String SOLVER_REVISION = "6";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 
@@ -56,16 +61,26 @@ public final class ExtendShotNode implements Node {
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           ClipSpec.output()),
-      ExtendShotParams.ALL, true);
+      ExtendShotParams.ALL, true,
+      List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT));
+  /** Metadata of the back-test's cache entry: the safe length as text, for the status after a cache hit. */
+  private static final String SAFE_LENGTH_KEY = "safeLength";
 
   private final Supplier<SequenceCache> cache;
+  private final Supplier<JobBoard> jobs;
 
   public ExtendShotNode() {
     this(DefaultCache::get);
   }
 
   public ExtendShotNode(Supplier<SequenceCache> cache) {
+    this(cache, JobBoard::shared);
+  }
+
+  /** With the solves reported to {@code jobs} (the web panel's board). */
+  public ExtendShotNode(Supplier<SequenceCache> cache, Supplier<JobBoard> jobs) {
     this.cache = cache;
+    this.jobs = jobs;
   }
 
   @Override
@@ -104,6 +119,7 @@ public final class ExtendShotNode implements Node {
     double time = ctx.time();
     if (range.contains(time) || !Double.isFinite(range.first()) || !Double.isFinite(range.last())) {
       copy(ctx, Inputs.source(ctx, range.clamp(time), out), out);
+      ctx.status(StatusField.CACHE_HIT, "not used (a real frame, passed through)");
       return;
     }
     if (!ctx.shot().temporalAccess()) {
@@ -115,7 +131,7 @@ public final class ExtendShotNode implements Node {
     int horizon = (int) Math.round(forward ? time - last : first - time);
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
-    ImagePlanes predicted = predicted(ctx, first, last, forward, horizon, near.bounds());
+    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near.bounds()));
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -172,51 +188,86 @@ public final class ExtendShotNode implements Node {
     };
     SequenceCache store = cache.get();
     try {
-      Optional<ImagePlanes> hit = read(store, key.apply(horizon));
+      Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         notice(ctx, store, key.apply(0));
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
-        Optional<ImagePlanes> again = read(store, key.apply(horizon));
+        Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(horizon));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           notice(ctx, store, key.apply(0));
           return again.get();
         }
-        ClipFrames clip = new SourceFrames(shot, first, last, bounds);
-        ClipFrames side = forward ? clip : clip.reversed();
-        ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed), ctx::checkAbort,
-            f -> ctx.progress(0.5 * f));
-        String summary = "ExtendShot back-test: off";
-        ShotExtender.Backtest bt = null;
-        if (backtest > 0 && clip.count() >= backtest + 2) {
-          bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
-          summary = summary(bt, toAdd);
-        } else if (backtest > 0) {
-          summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
-              + clip.count() + ")";
-        }
-        store.put(key.apply(0), Map.of("kind", "backtest"), summary.getBytes(StandardCharsets.UTF_8));
-        ctx.notice(summary);
-        ShotExtender.Model model = extender.fit(side);
-        model.useAppearance = bt != null && bt.appearanceHelps();
-        ImagePlanes[] mine = new ImagePlanes[1];
-        IOException[] failed = new IOException[1];
-        extender.predict(model, Math.max(toAdd, horizon), (h, frame) -> {
-          try {
-            store.put(key.apply(h), Map.of("horizon", Integer.toString(h)), PlanesRecord.encode(frame));
-          } catch (IOException e) {
-            failed[0] = e;
+        String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
+            bounds.height(), toAdd, forward ? "after" : "before");
+        return jobs.get().run(ID, label, job -> {
+          SolveStatus.solving(ctx, SolveStatus.backend());
+          DoubleConsumer progress = job.progressTo(SolveStatus.progress(ctx));
+          ClipFrames clip = new SourceFrames(shot, first, last, bounds);
+          ClipFrames side = forward ? clip : clip.reversed();
+          int edge = forward ? last : first;
+          job.preview("source", edge, forward ? "last real frame" : "first real frame",
+              Thumbnail.rgb(side.rgb(side.count() - 1)));
+          // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
+          double[] span = {0, backtest > 0 ? 0.4 : 0};
+          ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed),
+              job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
+          String summary = "ExtendShot back-test: off";
+          String safeLength = "off (Back-test frames is 0)";
+          ShotExtender.Backtest bt = null;
+          if (backtest > 0 && clip.count() >= backtest + 2) {
+            job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
+            bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
+            job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
+            job.preview("error", edge, "back-test error at horizon " + backtest + " (x4)",
+                Thumbnail.gray(bt.driftMatte(), bounds.width(), bounds.height(), 4f));
+            summary = summary(bt, toAdd);
+            safeLength = safeLength(bt, toAdd);
+          } else if (backtest > 0) {
+            summary = "ExtendShot back-test: skipped (it needs " + (backtest + 2) + " frames, the shot has "
+                + clip.count() + ")";
+            safeLength = "not measured (the shot is too short for the back-test)";
           }
-          if (h == horizon) {
-            mine[0] = frame;
+          store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
+              summary.getBytes(StandardCharsets.UTF_8));
+          job.cacheEntry(key.apply(0));
+          ctx.notice(summary);
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
+          job.message(summary);
+          job.phase("fitting the shot model");
+          span[0] = span[1];
+          span[1] = 0.7;
+          ShotExtender.Model model = extender.fit(side);
+          model.useAppearance = bt != null && bt.appearanceHelps();
+          ImagePlanes[] mine = new ImagePlanes[1];
+          IOException[] failed = new IOException[1];
+          int frames = Math.max(toAdd, horizon);
+          job.phase("predicting " + frames + " frame(s)");
+          span[0] = 0.7;
+          span[1] = 1;
+          extender.predict(model, frames, (h, frame) -> {
+            try {
+              store.put(key.apply(h), Map.of("horizon", Integer.toString(h)), PlanesRecord.encode(frame));
+              job.cacheEntry(key.apply(h));
+            } catch (IOException e) {
+              failed[0] = e;
+            }
+            if (h == horizon) {
+              mine[0] = frame;
+            }
+            if (h == 1) {
+              job.preview("result", forward ? last + 1 : first - 1, "first added frame", Thumbnail.rgb(frame));
+            }
+          });
+          if (failed[0] != null) {
+            throw failed[0];
           }
-          ctx.progress(0.5 + 0.5 * h / Math.max(toAdd, horizon));
+          SolveStatus.solved(ctx);
+          return mine[0];
         });
-        if (failed[0] != null) {
-          throw failed[0];
-        }
-        return mine[0];
       });
     } catch (RuntimeException e) {
       throw e;
@@ -232,8 +283,8 @@ public final class ExtendShotNode implements Node {
 
   static String summary(ShotExtender.Backtest bt, int toAdd) {
     StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
-        "ExtendShot back-test: safe extension length %d frame(s) (PSNR >= %.0f dB over the last %d real frames "
-            + "hidden and predicted)", bt.safeLength(), bt.thresholdDb(), bt.psnr().length));
+        "ExtendShot back-test: safe extension length %s (PSNR >= %.0f dB over the last %d real frames "
+            + "hidden and predicted)", bt.safeLengthText(), bt.thresholdDb(), bt.psnr().length));
     if (bt.safeLength() < toAdd) {
       s.append("; ").append(toAdd).append(" frames are being added");
     }
@@ -242,32 +293,31 @@ public final class ExtendShotNode implements Node {
       s.append(String.format(Locale.ROOT, " %d: %.1f", h + 1, bt.psnr()[h]));
     }
     if (bt.appearance() != null) {
-      float[] l = bt.appearance().losses();
-      s.append(String.format(Locale.ROOT, ". Appearance network trained on the shot: loss %.5f -> %.5f over %d steps, "
-          + "%s (%+.2f dB in the back-test)", l[0], l[l.length - 1], l.length, bt.appearanceHelps() ? "used" : "not used",
-          bt.appearanceGainDb()));
+      float[] l = bt.appearance().monitorLosses();
+      s.append(String.format(Locale.ROOT, ". Appearance network trained on the shot: loss on fixed crops %.5f -> %.5f "
+          + "over %d steps, %s (%+.2f dB in the back-test)", l[0], l[l.length - 1], bt.appearance().losses().length,
+          bt.appearanceHelps() ? "used" : "not used", bt.appearanceGainDb()));
     }
     return s.toString();
   }
 
+  /** "12 frames", with a warning when fewer than the frames being added. */
+  static String safeLength(ShotExtender.Backtest bt, int toAdd) {
+    String s = bt.safeLengthText();
+    return bt.safeLength() < toAdd ? s + " (fewer than the " + toAdd + " being added)" : s;
+  }
+
+  /** The back-test's message and Safe extension status, read back with the solve. */
   private static void notice(RenderContext ctx, SequenceCache store, CacheKey summaryKey) throws IOException {
     Optional<CacheEntry> e = store.get(summaryKey);
     if (e.isPresent()) {
       try (CacheEntry entry = e.get()) {
         ctx.notice(new String(entry.payloadCopy(), StandardCharsets.UTF_8));
+        String safeLength = entry.metadata().get(SAFE_LENGTH_KEY);
+        if (safeLength != null) {
+          ctx.status(StatusField.SAFE_LENGTH, safeLength);
+        }
       }
-    }
-  }
-
-  private static Optional<ImagePlanes> read(SequenceCache store, CacheKey key) throws IOException {
-    Optional<CacheEntry> entry = store.get(key);
-    if (entry.isEmpty()) {
-      return Optional.empty();
-    }
-    try (CacheEntry e = entry.get()) {
-      return Optional.of(PlanesRecord.decode(e.payload()));
-    } catch (IllegalArgumentException e) {
-      return Optional.empty();
     }
   }
 

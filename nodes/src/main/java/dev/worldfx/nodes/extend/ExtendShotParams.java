@@ -1,6 +1,7 @@
 package dev.worldfx.nodes.extend;
 
 import dev.worldfx.nodes.CommonParams;
+import dev.worldfx.nodes.ParamGroup;
 import dev.worldfx.nodes.ParamSpec;
 import dev.worldfx.nodes.ParamSpec.ChoiceParam;
 import dev.worldfx.nodes.ParamSpec.IntParam;
@@ -16,19 +17,22 @@ public final class ExtendShotParams {
   public static final int BOTH = 2;
 
   public static final ChoiceParam DIRECTION = new ChoiceParam("direction", "Direction",
-      "Add frames after the end of the shot, before its start, or both.", List.of("Forward", "Backward", "Both"), FORWARD,
-      Map.of());
+      "Add frames after the end of the shot, before its start, or both.", ParamGroup.TEMPORAL,
+      List.of("Forward", "Backward", "Both"), FORWARD, Map.of());
   public static final IntParam FRAMES_TO_ADD = new IntParam("framesToAdd", "Frames to add",
-      "How many frames to predict on each extended side.", 24, 0, 10000);
+      "How many frames to predict on each extended side. The Safe extension status says how many stay reliable.",
+      ParamGroup.TEMPORAL, 24, 0, 10000, 0, 240);
   public static final ChoiceParam QUALITY = CommonParams.quality(
       "Draft estimates motion at half resolution and trains the shot's appearance network briefly; Final uses full "
           + "resolution and trains longer.");
   public static final IntParam SEED = CommonParams.SEED;
   public static final IntParam BACKTEST_FRAMES = new IntParam("backtestFrames", "Back-test frames",
-      "Hides this many real frames, predicts them and reports how long an extension stays reliable. 0 = off.", 8, 0, 256);
+      "Hides this many real frames, predicts them and reports how long an extension stays reliable. 0 = off.",
+      ParamGroup.QUALITY, 8, 0, 256, 0, 32);
   public static final IntParam SEAM_BLEND = new IntParam("seamBlend", "Seam blend",
       "Frames over which real and predicted frames would be blended so the seam does not jump. Not applied in this "
-          + "build: predictions start from the last real frame moved on, so there is no jump to blend.", 4, 0, 64);
+          + "build: predictions start from the last real frame moved on, so there is no jump to blend.",
+      ParamGroup.ADVANCED, 4, 0, 64, 0, 16);
 
   public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND);
 }

@@ -60,7 +60,13 @@ public final class ShotExtender {
   }
 
   /** What training the appearance network did: loss per step, held-out PSNR gain (dB), whether it is used. */
-  public record AppearanceTraining(float[] losses, double validationGainDb, boolean used) {
+  /**
+   * What training the appearance network did: loss per step (random crops, noisy), the loss on
+   * fixed monitoring crops every {@code monitorEvery} steps (first before any step, last after
+   * the last), held-out PSNR gain (dB), whether it is used.
+   */
+  public record AppearanceTraining(float[] losses, float[] monitorLosses, int monitorEvery, double validationGainDb,
+                                   boolean used) {
   }
 
   /** Training pairs for the appearance network: the last few frames of the shot. */
@@ -69,11 +75,19 @@ public final class ShotExtender {
   private final Settings settings;
   private final Runnable abortPoll;
   private final DoubleConsumer progress;
+  private final dev.worldfx.nodes.jobs.LossSink losses;
 
   public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress) {
+    this(settings, abortPoll, progress, dev.worldfx.nodes.jobs.LossSink.NONE);
+  }
+
+  /** With the appearance network's loss reported step by step to {@code losses} (the job board). */
+  public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress,
+                      dev.worldfx.nodes.jobs.LossSink losses) {
     this.settings = settings;
     this.abortPoll = abortPoll;
     this.progress = progress;
+    this.losses = losses;
   }
 
   /** The fitted model of a clip: enough to predict any number of frames after it. */
@@ -87,11 +101,13 @@ public final class ShotExtender {
     final boolean[] lastObjects;
     final float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before
     final AppearanceModel appearance; // null when the shot is too short to train one
+    final ObjectMemory.Result remembered; // objects hidden at the last frame, and their occluder
     /** Whether predictions go through the appearance network (set when a back-test showed it helps). */
     public boolean useAppearance;
 
     Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects,
-          ImagePlanes last, boolean[] lastObjects, float[] bgFlow, AppearanceModel appearance) {
+          ImagePlanes last, boolean[] lastObjects, float[] bgFlow, AppearanceModel appearance,
+          ObjectMemory.Result remembered) {
       this.w = w;
       this.h = h;
       this.margin = margin;
@@ -109,12 +125,19 @@ public final class ShotExtender {
       this.lastObjects = lastObjects;
       this.bgFlow = bgFlow;
       this.appearance = appearance;
+      this.remembered = remembered;
+    }
+
+    /** How many objects the model remembers behind an occluder at the last frame. */
+    public int hiddenObjects() {
+      return remembered.hidden().size();
     }
 
     /** The appearance network's training (losses per step, held-out gain), or null. */
     public AppearanceTraining appearanceTraining() {
       AppearanceTraining t = appearance == null ? null : appearance.training;
-      return t == null ? null : new AppearanceTraining(t.losses().clone(), t.validationGainDb(), t.used());
+      return t == null ? null : new AppearanceTraining(t.losses().clone(), t.monitorLosses().clone(), t.monitorEvery(),
+          t.validationGainDb(), t.used());
     }
 
     public int objectPixels() {
@@ -139,10 +162,11 @@ public final class ShotExtender {
     Affine[] toPrev = new Affine[n]; // toPrev[k]: frame k -> frame k-1
     boolean[][] objects = new boolean[n][];
     float[] lastFlow = null, prevFlow = null;
-    boolean[] lastCore = null;
+    boolean[] lastCore = null, lastConsistent = null;
     java.util.ArrayDeque<ImagePlanes> pairInputs = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> pairTargets = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> recent = new java.util.ArrayDeque<>(); // newest first, up to TRACK_FRAMES
+    ObjectMemory memory = new ObjectMemory(w, h);
     ImagePlanes next = clip.rgb(0);
     for (int k = 1; k < n; k++) {
       abortPoll.run();
@@ -161,22 +185,26 @@ public final class ShotExtender {
           pairTargets.removeFirst();
         }
       }
-      float[] f = flow(next, prev, fp); // frame k -> frame k-1
+      // the last pair's flow is what the background moves on by: always at full resolution
+      FlowParams pairParams = k == n - 1 ? FlowParams.finalQuality() : fp;
+      float[] f = flow(next, prev, pairParams); // frame k -> frame k-1
       toPrev[k] = Affine.fitToFlow(f, h, w, null, 4, 1.0);
       boolean[] consistent = null;
       if (k == n - 1) {
         // the last frame's objects are what moves on: pixels just uncovered (no match in frame k-1,
         // the flow there is meaningless) are background, told apart by the forward-backward check
-        consistent = consistency(f, flow(prev, next, fp), w, h);
+        consistent = consistency(f, flow(prev, next, pairParams), w, h);
       }
       boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
       if (k == n - 1 && k >= 2) {
         movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null, toPrev[k],
             toPrev[k - 1], w, h);
       }
+      memory.observe(k, core);
       objects[k] = grow(core, w, h, 2);
       if (k == n - 1) {
         lastCore = core;
+        lastConsistent = consistent;
       }
       prevFlow = lastFlow;
       lastFlow = f;
@@ -218,18 +246,23 @@ public final class ShotExtender {
       }
       progress.accept(0.7 + 0.3 * (n - k) / n);
     }
+    abortPoll.run();
+    ObjectMemory.Result remembered = memory.resolve(clip, toPrev, last, lastCore,
+        (x, y, rgb) -> canvasSample(canvas, seen, w, h, margin, x + margin, y + margin, rgb, 0, 1));
     boolean[] accepted = new boolean[plane];
     float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
-        accepted, w, h);
+        remembered, accepted, w, h);
     boolean[] lastObjects = grow(accepted, w, h, 2);
     // the background's own motion, pixel by pixel (parallax, perspective): the last flow with the
-    // objects' motion replaced by a membrane from around them
+    // objects' motion, and where the reverse flow does not confirm it (occlusion: what just went
+    // behind something has no match), replaced by a membrane from around them
     float[] bgFlow = lastFlow;
     int moving = 0;
     float[] hole = new float[plane];
     for (int p = 0; p < plane; p++) {
-      hole[p] = lastObjects[p] ? 1f : 0f;
-      moving += lastObjects[p] ? 1 : 0;
+      boolean replace = lastObjects[p] || lastConsistent != null && !lastConsistent[p];
+      hole[p] = replace ? 1f : 0f;
+      moving += replace ? 1 : 0;
     }
     if (moving > 0 && moving < plane) { // all moving (no background to complete from): the flow as it is
       try (Arena arena = Arena.ofShared()) {
@@ -241,9 +274,12 @@ public final class ShotExtender {
     if (pairInputs.size() >= 2) {
       abortPoll.run();
       appearance = AppearanceModel.train(List.copyOf(pairInputs), List.copyOf(pairTargets),
-          settings.finalQuality() ? 300 : 100, settings.seed());
+          settings.finalQuality() ? 300 : 100, settings.seed(), (s, loss) -> {
+            losses.loss(s, loss);
+            abortPoll.run();
+          });
     }
-    return new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance);
+    return new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance, remembered);
   }
 
   /** The frame moved on by one frame along its own flow {@code f} (pixel p takes the colour at p + f(p)). */
@@ -379,7 +415,8 @@ public final class ShotExtender {
    * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
    */
   private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f,
-                                       QuadraticMotion background, boolean[] accepted, int w, int h) {
+                                       QuadraticMotion background, ObjectMemory.Result remembered, boolean[] accepted,
+                                       int w, int h) {
     int plane = w * h;
     if (core == null) {
       return new float[][] {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0],
@@ -396,6 +433,14 @@ public final class ShotExtender {
     for (int[] piece : pieces) {
       int[] inner = Arrays.stream(piece).filter(p -> core[p]).toArray();
       int[] patch = inner.length >= 4 ? inner : piece;
+      if (Arrays.stream(patch).filter(p -> remembered.claimed()[p]).count() * 2 > patch.length) {
+        for (int p : patch) {
+          // part of an object going behind an occluder (the object memory draws it) or background it
+          // just uncovered (stays where it is)
+          accepted[p] = remembered.visible()[p];
+        }
+        continue;
+      }
       float[] guess = new float[2];
       for (int c = 0; c < 2; c++) {
         float[] v = new float[patch.length];
@@ -534,7 +579,7 @@ public final class ShotExtender {
    * while it lies on the window's edge), then refined to
    * sub-pixel by a parabola through the SSD of the neighbours.
    */
-  private static double[] match(ImagePlanes a, ImagePlanes b, int[] piece, double sx, double sy, double gx, double gy,
+  static double[] match(ImagePlanes a, ImagePlanes b, int[] piece, double sx, double sy, double gx, double gy,
                                 int w, int h) {
     int r = 10;
     int cx = (int) Math.round(gx), cy = (int) Math.round(gy);
@@ -659,6 +704,7 @@ public final class ShotExtender {
         }
       }
       holes -= splatObjects(m, t, out, hole, w, h);
+      holes -= splatHidden(m, t, toLast, out, hole, w, h);
       if (holes > 0) {
         float[] anchor = new float[3 * plane];
         Affine back = m.step; // content at p in frame t was at step(p) in frame t-1
@@ -693,16 +739,22 @@ public final class ShotExtender {
   }
 
   private static boolean canvasSample(Model m, double qx, double qy, int cw, float[] out, int p, int plane) {
-    int ch = m.h + 2 * m.margin;
+    return canvasSample(m.canvas, m.seen, m.w, m.h, m.margin, qx, qy, out, p, plane);
+  }
+
+  /** Samples the background canvas at canvas position (qx, qy) where all four neighbours were seen. */
+  private static boolean canvasSample(float[] canvas, boolean[] seen, int w, int h, int margin, double qx, double qy,
+                                      float[] out, int p, int plane) {
+    int cw = w + 2 * margin, ch = h + 2 * margin;
     if (qx < 0 || qy < 0 || qx > cw - 1 || qy > ch - 1) {
       return false;
     }
     int x0 = (int) Math.floor(qx), y0 = (int) Math.floor(qy);
     int x1 = Math.min(x0 + 1, cw - 1), y1 = Math.min(y0 + 1, ch - 1);
-    if (!m.seen[y0 * cw + x0] || !m.seen[y0 * cw + x1] || !m.seen[y1 * cw + x0] || !m.seen[y1 * cw + x1]) {
+    if (!seen[y0 * cw + x0] || !seen[y0 * cw + x1] || !seen[y1 * cw + x0] || !seen[y1 * cw + x1]) {
       return false;
     }
-    bilinear(m.canvas, cw, ch, qx, qy, out, p, plane);
+    bilinear(canvas, cw, ch, qx, qy, out, p, plane);
     return true;
   }
 
@@ -716,31 +768,64 @@ public final class ShotExtender {
     float[] wsum = new float[plane];
     double s = t * t / 2.0;
     for (int k = 0; k < n; k++) {
-      double x = m.objX[k] + t * m.objVx[k] + s * m.objAx[k];
-      double y = m.objY[k] + t * m.objVy[k] + s * m.objAy[k];
-      int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
-      double fx = x - x0, fy = y - y0;
-      for (int dy = 0; dy <= 1; dy++) {
-        for (int dx = 0; dx <= 1; dx++) {
-          int xx = x0 + dx, yy = y0 + dy;
-          if (xx < 0 || yy < 0 || xx >= w || yy >= h) {
-            continue;
-          }
-          float wt = (float) ((dx == 0 ? 1 - fx : fx) * (dy == 0 ? 1 - fy : fy));
-          if (wt <= 0) {
-            continue;
-          }
-          int p = yy * w + xx;
-          wsum[p] += wt;
-          for (int c = 0; c < 3; c++) {
-            acc[c * plane + p] += wt * m.objRgb[3 * k + c];
-          }
+      splat(m.objX[k] + t * m.objVx[k] + s * m.objAx[k], m.objY[k] + t * m.objVy[k] + s * m.objAy[k], m.objRgb, k,
+          acc, wsum, w, h);
+    }
+    return commit(acc, wsum, out, hole, p -> false, plane);
+  }
+
+  /**
+   * Draws the objects remembered behind an occluder at frame t (the frame's pixel p is at
+   * {@code toLast(p)} in the last frame), except where the occluder, static in the scene, covers them.
+   */
+  private static int splatHidden(Model m, int t, Affine toLast, float[] out, boolean[] hole, int w, int h) {
+    ObjectMemory.Result r = m.remembered;
+    int plane = w * h, covered = 0;
+    Affine fromLast = toLast.inverse();
+    boolean[] occ = r.occluder();
+    for (ObjectMemory.Hidden o : r.hidden()) {
+      double[] c = o.centre(t);
+      float[] acc = new float[3 * plane];
+      float[] wsum = new float[plane];
+      for (int i = 0; i < o.dx().length; i++) {
+        double lx = c[0] + o.dx()[i], ly = c[1] + o.dy()[i];
+        splat(fromLast.x(lx, ly), fromLast.y(lx, ly), o.rgb(), i, acc, wsum, w, h);
+      }
+      covered += commit(acc, wsum, out, hole, p -> occ != null && occludedAt(occ, toLast, p % w, p / w, w, h), plane);
+    }
+    return covered;
+  }
+
+  /** Adds colour {@code rgb[3i..3i+2]} at (x, y) to the accumulators with bilinear weights. */
+  private static void splat(double x, double y, float[] rgb, int i, float[] acc, float[] wsum, int w, int h) {
+    int plane = w * h;
+    int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
+    double fx = x - x0, fy = y - y0;
+    for (int dy = 0; dy <= 1; dy++) {
+      for (int dx = 0; dx <= 1; dx++) {
+        int xx = x0 + dx, yy = y0 + dy;
+        if (xx < 0 || yy < 0 || xx >= w || yy >= h) {
+          continue;
+        }
+        float wt = (float) ((dx == 0 ? 1 - fx : fx) * (dy == 0 ? 1 - fy : fy));
+        if (wt <= 0) {
+          continue;
+        }
+        int p = yy * w + xx;
+        wsum[p] += wt;
+        for (int c = 0; c < 3; c++) {
+          acc[c * plane + p] += wt * rgb[3 * i + c];
         }
       }
     }
+  }
+
+  /** Writes the splatted colours where coverage is enough and {@code skip} does not hold; returns the holes covered. */
+  private static int commit(float[] acc, float[] wsum, float[] out, boolean[] hole, java.util.function.IntPredicate skip,
+                            int plane) {
     int covered = 0;
     for (int p = 0; p < plane; p++) {
-      if (wsum[p] < 0.3f) {
+      if (wsum[p] < 0.3f || skip.test(p)) {
         continue; // thin coverage at the object's edge: keep the background
       }
       for (int c = 0; c < 3; c++) {
@@ -752,6 +837,11 @@ public final class ShotExtender {
       }
     }
     return covered;
+  }
+
+  private static boolean occludedAt(boolean[] occ, Affine toLast, int x, int y, int w, int h) {
+    int lx = (int) Math.round(toLast.x(x, y)), ly = (int) Math.round(toLast.y(x, y));
+    return lx >= 0 && ly >= 0 && lx < w && ly < h && occ[ly * w + lx];
   }
 
   /**
@@ -832,6 +922,15 @@ public final class ShotExtender {
   /** Back-test: PSNR per horizon of predicting the last {@code k} frames from the ones before. */
   public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte,
                          double appearanceGainDb, boolean appearanceHelps, AppearanceTraining appearance) {
+    /** Whether every hidden frame passed, so the safe length is a lower bound (the back-test saw no further). */
+    public boolean safeLengthIsLowerBound() {
+      return safeLength == psnr.length;
+    }
+
+    /** "5 frame(s)", or "at least 8 frame(s)" when every hidden frame passed. */
+    public String safeLengthText() {
+      return (safeLengthIsLowerBound() ? "at least " : "") + safeLength + " frame(s)";
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.worldfx.nodes.generate;
 
+import dev.worldfx.nodes.ParamGroup;
 import dev.worldfx.nodes.ParamSpec;
 import dev.worldfx.nodes.ParamSpec.DoubleParam;
 import dev.worldfx.nodes.ParamSpec.IntParam;
@@ -11,12 +12,20 @@ public final class GenerateParams {
   private GenerateParams() {}
 
   public static final IntParam SEED = new IntParam("seed", "Seed",
-      "Chooses the sample: the same seed gives the same frames, another seed another variation.", 0, 0, Integer.MAX_VALUE);
+      "Chooses the sample: the same seed gives the same frames, another seed another variation.", ParamGroup.OUTPUT,
+      0, 0, Integer.MAX_VALUE, 0, 1000);
   public static final DoubleParam VARIATION = new DoubleParam("variation", "Variation",
-      "How far a variation may depart from the reference shot (Filter context).", 0.25, 0, 1);
+      "How far a sample may depart from the reference shot: the strength of the seeded noise the coarsest level of "
+          + "the space-time pyramid starts from (VGPNN). 0 gives the reference back; 0.25 rearranges its content; "
+          + "higher values rearrange more.", ParamGroup.OUTPUT, 0.25, 0, 1);
   public static final StringParam MODEL_FILE = new StringParam("modelFile", "Shot model file",
-      "A shot model (.safetensors) written by ExtendShot, Generate or the worldfx CLI. No text prompts: "
-          + "WorldFX loads no model that understands text. (Not read yet: the current output is a placeholder.)", "");
+      "A shot model (.safetensors) written by `worldfx generate --save-model` (Generator context). The model is the "
+          + "reference shot's space-time patch pyramid, sampled by VGPNN (Haim et al., ECCV 2022): no trained network. "
+          + "Empty: the Generator renders the seeded noise a sample starts from, as a test pattern. No text prompts: "
+          + "WorldFX loads no model that understands text.", ParamGroup.OUTPUT, "");
+  public static final IntParam FRAMES = new IntParam("frames", "Frames",
+      "Length of the generated sample in the Generator context (0 = the model's own length). Frame t shows "
+          + "sample frame t modulo this length.", ParamGroup.TEMPORAL, 0, 0, 10000, 0, 240);
 
-  public static final List<ParamSpec> ALL = List.of(SEED, VARIATION, MODEL_FILE);
+  public static final List<ParamSpec> ALL = List.of(SEED, VARIATION, MODEL_FILE, FRAMES);
 }

@@ -15,10 +15,15 @@ import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.RenderAbortedException;
 import dev.worldfx.nodes.RenderContext;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.SolveStatus;
+import dev.worldfx.nodes.StatusField;
 import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.nodes.cache.CacheEntry;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.jobs.JobBoard;
+import dev.worldfx.nodes.jobs.Thumbnail;
+import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.List;
@@ -59,9 +64,10 @@ public final class InpaintNode implements Node {
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           new ClipSpec(ClipSpec.MASK, EnumSet.of(NodeContext.GENERAL), EnumSet.of(Components.ALPHA, Components.RGBA), true, true),
           ClipSpec.output()),
-      InpaintParams.ALL, true);
+      InpaintParams.ALL, true, List.of(StatusField.SOLVE, StatusField.BACKEND, StatusField.CACHE_HIT));
 
   private final Supplier<SequenceCache> cache;
+  private final Supplier<JobBoard> jobs;
 
   /** The node with the default sequence cache (WORLDFX_CACHE or ~/.worldfx/cache), opened on first use. */
   public InpaintNode() {
@@ -69,7 +75,13 @@ public final class InpaintNode implements Node {
   }
 
   public InpaintNode(Supplier<SequenceCache> cache) {
+    this(cache, JobBoard::shared);
+  }
+
+  /** With the solves reported to {@code jobs} (the web panel's board). */
+  public InpaintNode(Supplier<SequenceCache> cache, Supplier<JobBoard> jobs) {
     this.cache = cache;
+    this.jobs = jobs;
   }
 
   @Override
@@ -106,10 +118,11 @@ public final class InpaintNode implements Node {
     FrameFill fill;
     if (isEmpty(matte)) {
       fill = FrameFill.empty(b.width(), b.height()); // nothing to remove here, whatever the other frames hold
+      ctx.status(StatusField.CACHE_HIT, "not used (the matte is empty in this frame)");
     } else if (ctx.shot().temporalAccess()) {
-      fill = solved(ctx, settings, matteSource, b);
+      fill = SolveStatus.tracked(ctx, () -> solved(ctx, settings, matteSource, b));
     } else {
-      fill = accumulated(ctx, settings, matteSource, src, matte);
+      fill = SolveStatus.tracked(ctx, () -> accumulated(ctx, settings, matteSource, src, matte));
     }
     apply(ctx, src, out, fill, p.getChoice(InpaintParams.OUTPUT.name()));
   }
@@ -140,24 +153,42 @@ public final class InpaintNode implements Node {
     try {
       Optional<FrameFill> hit = read(store, keys.frame(ti));
       if (hit.isPresent()) {
+        SolveStatus.cacheHit(ctx);
         return hit.get();
       }
       int from = first, to = last;
       return store.withSolveLock(keys.shot(), () -> {
         Optional<FrameFill> again = read(store, keys.frame(ti));
         if (again.isPresent()) {
+          SolveStatus.cacheHit(ctx);
           return again.get(); // another thread or process solved the shot while this one waited
         }
-        FrameFill[] mine = new FrameFill[1];
-        InpaintSolver solver = new InpaintSolver(settings, ctx::checkAbort, ctx::progress);
-        solver.solve(new NodeShotFrames(shot, matteSource, from, to, b), (i, fill) -> {
-          store.put(keys.frame(from + i), Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to),
-              fill.encode());
-          if (from + i == ti) {
-            mine[0] = fill;
-          }
+        String label = "frames " + from + "-" + to + ", " + b.width() + "x" + b.height();
+        return jobs.get().run(ID, label, job -> {
+          NodeShotFrames frames = new NodeShotFrames(shot, matteSource, from, to, b);
+          ImagePlanes source = frames.rgb(ti - from);
+          job.preview("source", ti, "source", Thumbnail.rgb(source));
+          job.preview("matte", ti, "matte", Thumbnail.gray(frames.matte(ti - from), b.width(), b.height(), 1f));
+          job.phase("solving " + (to - from + 1) + " frame(s): flow, propagation, synthesis, blend");
+          FrameFill[] mine = new FrameFill[1];
+          SolveStatus.solving(ctx, SolveStatus.backend());
+          InpaintSolver solver = new InpaintSolver(settings, job.abortPoll(ctx::checkAbort),
+              job.progressTo(SolveStatus.progress(ctx)));
+          InpaintSolver.Stats stats = solver.solve(frames, (i, fill) -> {
+            CacheKey key = keys.frame(from + i);
+            store.put(key, Map.of("frame", Integer.toString(from + i), "shot", from + "-" + to), fill.encode());
+            job.cacheEntry(key);
+            if (from + i == ti) {
+              mine[0] = fill;
+            }
+          });
+          job.preview("result", ti, "result", Thumbnail.rgb(composite(source, mine[0])));
+          job.message(String.format(java.util.Locale.ROOT, "%d frame(s), %d pixels removed: %d propagated from other "
+              + "frames, %d synthesised; %.1f s", stats.frames(), stats.removalPixels(), stats.propagatedPixels(),
+              stats.synthesisedPixels(), stats.seconds()));
+          SolveStatus.solved(ctx);
+          return mine[0];
         });
-        return mine[0];
       });
     } catch (RuntimeException e) {
       throw e;
@@ -169,6 +200,22 @@ public final class InpaintNode implements Node {
     } catch (Exception e) {
       throw new NodeException("Inpaint: the solve failed: " + e, e);
     }
+  }
+
+  /** The result colour of a frame for previews: the source with the fill blended in by its weight. */
+  private static ImagePlanes composite(ImagePlanes source, FrameFill fill) {
+    float[] out = source.data().clone();
+    int plane = source.width() * source.height(), n = fill.pixels();
+    for (int y = 0; y < fill.height(); y++) {
+      for (int x = 0; x < fill.width(); x++) {
+        int k = y * fill.width() + x, p = (fill.y0() + y) * source.width() + fill.x0() + x;
+        float w = fill.weight()[k];
+        for (int c = 0; c < 3; c++) {
+          out[c * plane + p] = out[c * plane + p] * (1 - w) + fill.rgb()[c * n + k] * w;
+        }
+      }
+    }
+    return new ImagePlanes(3, source.height(), source.width(), out);
   }
 
   /** A cached fill, or empty when there is none or it does not decode (then the solve overwrites it). */
@@ -278,8 +325,9 @@ public final class InpaintNode implements Node {
         return run.get(i).matte();
       }
     };
+    SolveStatus.solving(ctx, SolveStatus.backend());
     try {
-      new InpaintSolver(settings, ctx::checkAbort, ctx::progress).solve(frames, (i, fill) -> {
+      new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx)).solve(frames, (i, fill) -> {
         if (i == run.size() - 1) {
           mine[0] = fill;
         }
@@ -287,6 +335,7 @@ public final class InpaintNode implements Node {
     } catch (IOException e) {
       throw new IllegalStateException("an in-memory sink does not fail", e);
     }
+    ctx.status(StatusField.SOLVE, "solved frame " + ti + " from the " + (run.size() - 1) + " frame(s) before it");
     ctx.notice("WorldFX Inpaint: this host gives the node no access to other frames, so frame " + ti + " was filled "
         + "from the " + (run.size() - 1) + " frame(s) before it rendered in this session. For the whole-shot "
         + "result, render the shot with `worldfx inpaint` (the command-line runner).");

@@ -1,6 +1,7 @@
 package dev.worldfx.nodes.extend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.worldfx.nodes.synthesis.ImagePlanes;
@@ -52,6 +53,10 @@ class AppearanceModelTest {
     System.out.printf("appearance network: loss %.6f -> %.6f over %d steps, held-out %+.2f dB%n", first, last, l.length,
         a.training.validationGainDb());
     assertTrue(last < 0.75 * first, "the loss falls: " + first + " -> " + last);
+    float[] m = a.training.monitorLosses();
+    System.out.printf("loss on the fixed monitoring crops: %s%n", java.util.Arrays.toString(m));
+    assertEquals(150 / AppearanceModel.MONITOR_EVERY + 1, m.length);
+    assertTrue(m[m.length - 1] < 0.75 * m[0], "the loss on fixed crops falls: " + m[0] + " -> " + m[m.length - 1]);
     assertTrue(a.training.validationGainDb() > 0.5, "the held-out frame gets closer to the truth");
     assertArrayEquals(l, b.training.losses(), "same seed, same training");
   }

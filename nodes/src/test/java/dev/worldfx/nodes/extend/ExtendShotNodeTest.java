@@ -14,6 +14,9 @@ import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RawImage;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.RenderAbortedException;
+import dev.worldfx.nodes.StatusField;
+import dev.worldfx.nodes.StatusRecorder;
 import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
@@ -147,6 +150,76 @@ class ExtendShotNodeTest {
     assertArrayEquals(third[0].data(), rendered.data(), "the node shows the engine's frame");
     assertTrue(notices.getFirst().startsWith("ExtendShot back-test: safe extension length"), notices.toString());
     assertTrue(Metrics.psnr(rendered.data(), scene.rgb(n - 1 + 3).data()) > 25, "close to the real future");
+  }
+
+  @Test
+  void statusSaysSolvingThenSolvedTheSafeLengthAndWhetherTheCacheAnswered() {
+    int w = 20, h = 14, n = 6; // small: the test is about the status, the prediction is tested above
+    Scene scene = Scene.pan(w, h, n, 1.2, 0.3);
+    RectI b = new RectI(0, 0, w, h);
+    List<FrameView> src = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      FrameView f = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA);
+      scene.rgb(i).storeInto(f, b);
+      src.add(f);
+    }
+    InMemoryShot shot = new InMemoryShot(0).with(ClipSpec.SOURCE, src);
+    Map<String, String> params = Map.of("framesToAdd", "2", "backtestFrames", "2");
+    StatusRecorder first = statusRender(shot, n, b, params, () -> false);
+    List<String> solve = first.solveHistory();
+    assertEquals("solving 0%", solve.getFirst(), solve.toString());
+    assertEquals("solved", solve.getLast(), solve.toString());
+    assertTrue(solve.stream().anyMatch(t -> t.matches("solving [1-9][0-9]?%")), "progress in between: " + solve);
+    assertEquals("no", first.latest(StatusField.CACHE_HIT));
+    assertEquals("cpu", first.latest(StatusField.BACKEND));
+    String safe = first.latest(StatusField.SAFE_LENGTH);
+    assertTrue(safe != null && safe.matches("(at least )?[0-2] frame\\(s\\)( \\(fewer than the 2 being added\\))?"), safe);
+
+    StatusRecorder second = statusRender(shot, n + 1, b, params, () -> false);
+    assertEquals("yes", second.latest(StatusField.CACHE_HIT));
+    assertEquals(List.of("solved"), second.solveHistory());
+    assertEquals(safe, second.latest(StatusField.SAFE_LENGTH), "the safe length comes back with the cached solve");
+
+    StatusRecorder real = statusRender(shot, 4, b, params, () -> false);
+    assertEquals("not used (a real frame, passed through)", real.latest(StatusField.CACHE_HIT));
+
+    // A stopped solve (another seed, so not in the cache) says so; statusRender checks the text.
+    assertThrows(RenderAbortedException.class,
+        () -> statusRender(shot, n, b, Map.of("framesToAdd", "2", "seed", "9"), () -> true));
+  }
+
+  @Test
+  void aFailedSolveSaysWhyInTheStatus() {
+    RectI b = new RectI(0, 0, 16, 12);
+    List<FrameView> src = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      // One frame of another size: the solve cannot use the shot.
+      src.add(FrameView.allocate(arena, i == 2 ? new RectI(0, 0, 8, 12) : b, PixelDepth.FLOAT, Components.RGBA));
+    }
+    InMemoryShot shot = new InMemoryShot(0).with(ClipSpec.SOURCE, src);
+    StatusRecorder[] ctx = new StatusRecorder[1];
+    FrameView out = FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA);
+    assertThrows(MissingInputException.class, () -> {
+      ctx[0] = new StatusRecorder(new LocalRenderContext(NodeContext.FILTER, 7, b,
+          new SpecParamValues(node.descriptor(), NodeContext.FILTER, Map.of("framesToAdd", "2", "backtestFrames", "0")),
+          shot));
+      node.render(ctx[0], out);
+    });
+    String solve = ctx[0].latest(StatusField.SOLVE);
+    assertTrue(solve.startsWith("failed: ExtendShot: the Source frame at 2 is"), solve);
+  }
+
+  private StatusRecorder statusRender(InMemoryShot shot, double t, RectI b, Map<String, String> params,
+                                      java.util.function.BooleanSupplier abort) {
+    StatusRecorder ctx = new StatusRecorder(new LocalRenderContext(NodeContext.FILTER, t, b,
+        new SpecParamValues(node.descriptor(), NodeContext.FILTER, params), shot, abort));
+    try {
+      node.render(ctx, FrameView.allocate(arena, b, PixelDepth.FLOAT, Components.RGBA));
+    } catch (RenderAbortedException e) {
+      assertEquals("not solved (stopped)", ctx.latest(StatusField.SOLVE));
+      throw e;
+    }
+    return ctx;
   }
 
   @Test

@@ -15,6 +15,8 @@ final class Scene implements ClipFrames {
   final boolean ball;
   final double bx, by, bvx, bvy, bax, bay, radius;
   private final float[][] canvas;
+  /** A static opaque bar in front of the ball, columns [barX0, barX1) (none when barX1 <= barX0). */
+  int barX0, barX1;
   private final int cw, ch;
 
   Scene(int w, int h, int frames, double panX, double panY, boolean ball, double bx, double by, double bvx, double bvy,
@@ -46,6 +48,27 @@ final class Scene implements ClipFrames {
     return new Scene(w, h, frames, px, py, true, bx, by, vx, vy, ax, ay, 7, 5);
   }
 
+  /**
+   * Static camera; the ball moves at constant velocity to the right behind an opaque vertical
+   * bar (columns [x0, x1)) and comes out on the other side.
+   */
+  static Scene behindBar(int w, int h, int frames, double bx, double by, double vx, int x0, int x1) {
+    Scene s = new Scene(w, h, frames, 0, 0, true, bx, by, vx, 0, 0, 0, 7, 5);
+    s.barX0 = x0;
+    s.barX1 = x1;
+    return s;
+  }
+
+  /** Where the ball's centre is at frame t. */
+  double[] ballAt(double t) {
+    return new double[] {bx + bvx * t + 0.5 * bax * t * t, by + bvy * t + 0.5 * bay * t * t};
+  }
+
+  /** The frame without the ball (the bar included). */
+  ImagePlanes background(int t) {
+    return render(t, false);
+  }
+
   /** The frames the extender may see: the first {@code n}. */
   ClipFrames visible(int n) {
     return head(n);
@@ -68,6 +91,10 @@ final class Scene implements ClipFrames {
 
   @Override
   public ImagePlanes rgb(int t) {
+    return render(t, ball);
+  }
+
+  private ImagePlanes render(int t, boolean withBall) {
     int plane = w * h;
     float[] d = new float[3 * plane];
     double ox = 8 + (panX >= 0 ? panX * t : -panX * (frames + 40 - t));
@@ -76,9 +103,10 @@ final class Scene implements ClipFrames {
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
         double dx = x - cx, dy = y - cy;
-        boolean in = ball && dx * dx + dy * dy <= radius * radius;
+        boolean in = withBall && dx * dx + dy * dy <= radius * radius;
+        boolean bar = x >= barX0 && x < barX1;
         for (int c = 0; c < 3; c++) {
-          d[c * plane + y * w + x] = in
+          d[c * plane + y * w + x] = bar ? (c == 2 ? 0.55f : 0.12f + 0.03f * c) : in
               ? (float) (c == 0 ? 0.9 - 0.3 * ((int) Math.floor((dx + 20) / 3) & 1) : c == 1 ? 0.2 : 0.15 + 0.02 * dy)
               : bilinear(canvas[c], cw, ch, x + ox, y + oy);
         }

@@ -16,22 +16,36 @@ import dev.worldfx.nodes.UnsupportedPixelsException;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
 import dev.worldfx.nodes.local.SpecParamValues;
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.NodeException;
+import dev.worldfx.inference.Tensor;
+import dev.worldfx.inference.io.SafeTensorsWriter;
+import dev.worldfx.nodes.cache.SequenceCache;
 import java.lang.foreign.Arena;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Generate's placeholder against docs/ofx-contract.md; the noise is recomputed here from the text. */
+/**
+ * Generate against docs/ofx-contract.md: the Generator's no-model test pattern (recomputed here from the
+ * text), the Filter's cached VGPNN sample with the source alpha, and the Generator sampling a model file.
+ */
 class GenerateNodeTest {
   /** Negative coordinates on purpose: x >> 3 must floor (x = -1 is cell -1). */
   private static final RectI BOUNDS = new RectI(-20, -13, 12, 10);
   private static final byte SENTINEL = (byte) 0x77;
 
   private final Arena arena = Arena.ofConfined();
+  @TempDir
+  Path cacheDir;
   private final GenerateNode node = new GenerateNode();
 
   @AfterEach
@@ -113,38 +127,11 @@ class GenerateNodeTest {
     assertTrue(out.bits(-1, 0, 0) != out.bits(0, 0, 0), "x = -1 and x = 0 are different cells");
   }
 
-  @ParameterizedTest
-  @EnumSource(value = PixelDepth.class, names = {"BYTE", "SHORT", "FLOAT"})
-  void filterBlendsSourceTowardsNoiseAndKeepsAlpha(PixelDepth depth) {
-    RawImage src = RawImage.of(arena, BOUNDS, depth, Components.RGBA, 0, true);
-    src.fillRandom(17);
-    for (String variationText : new String[] {"0.3", "0", "1"}) {
-      RawImage out = output(depth);
-      render(NodeContext.FILTER, 5.5, 9, Map.of("variation", variationText), src, BOUNDS, out);
-      float variation = (float) Double.parseDouble(variationText);
-      assertFilter(src, out, BOUNDS, 9, 5.5, variation);
-    }
-  }
-
   @Test
-  void filterDefaultVariationIsAQuarter() {
-    RawImage src = RawImage.of(arena, BOUNDS, PixelDepth.FLOAT, Components.RGBA);
-    src.fillRandom(4);
-    RawImage out = output(PixelDepth.FLOAT);
-    render(NodeContext.FILTER, 0, 0, Map.of(), src, BOUNDS, out);
-    assertFilter(src, out, BOUNDS, 0, 0, 0.25f);
-  }
-
-  @Test
-  void renderWindowLeavesTheRestUntouched() {
-    RawImage src = RawImage.of(arena, BOUNDS, PixelDepth.SHORT, Components.RGBA);
-    src.fillRandom(8);
+  void generatorLeavesPixelsOutsideTheWindowUntouched() {
     RectI window = new RectI(-9, -4, 3, 2);
     RawImage gen = output(PixelDepth.SHORT);
     render(NodeContext.GENERATOR, 1, 3, Map.of(), null, window, gen);
-    RawImage filtered = output(PixelDepth.SHORT);
-    render(NodeContext.FILTER, 1, 3, Map.of(), src, window, filtered);
-    assertFilter(src, filtered, window, 3, 1, 0.25f);
     byte[] sentinel = new byte[gen.bytesPerPixel()];
     Arrays.fill(sentinel, SENTINEL);
     for (int y = BOUNDS.y1(); y < BOUNDS.y2(); y++) {
@@ -166,19 +153,91 @@ class GenerateNodeTest {
     assertThrows(UnsupportedPixelsException.class, () -> render(NodeContext.FILTER, 0, 0, Map.of(), byteSrc, BOUNDS, out));
   }
 
-  private static void assertFilter(RawImage src, RawImage out, RectI window, int seed, double t, float variation) {
-    for (int y = window.y1(); y < window.y2(); y++) {
-      for (int x = window.x1(); x < window.x2(); x++) {
-        for (int c = 0; c < 3; c++) {
-          float v = src.value(x, y, c) * (1f - variation) + contractNoise(seed, x, y, c, t) * variation;
-          int expected = RawImage.encode(v, out.depth);
-          if (expected != out.bits(x, y, c)) {
-            assertEquals(expected, out.bits(x, y, c), "variation " + variation + " at (" + x + "," + y + "," + c + ")");
-          }
+  @Test
+  void filterShowsTheSeededSampleOfTheWholeShotWithTheSourceAlpha() throws Exception {
+    Video ref = MovingDiscs.shot(VideoGpnnTest.T, VideoGpnnTest.H, VideoGpnnTest.W);
+    RectI b = new RectI(0, 0, ref.width(), ref.height());
+    List<FrameView> frames = new ArrayList<>();
+    for (int t = 0; t < ref.frames(); t++) {
+      RawImage f = RawImage.of(arena, b, PixelDepth.FLOAT, Components.RGBA);
+      ref.frame(t).storeInto(f.view, b);
+      for (int y = 0; y < b.height(); y++) {
+        for (int x = 0; x < b.width(); x++) {
+          f.setValue(x, y, 3, ((x * 7 + y * 3 + t) % 11) / 10f);
         }
-        assertEquals(src.bits(x, y, 3), out.bits(x, y, 3), "alpha byte-exact at (" + x + "," + y + ")");
+      }
+      frames.add(f.view);
+    }
+    InMemoryShot shot = new InMemoryShot(100).with(ClipSpec.SOURCE, frames);
+    SequenceCache cache = SequenceCache.open(cacheDir, 1L << 30);
+    GenerateNode cached = new GenerateNode(() -> cache);
+    Video expected = VideoGpnn.sample(ShotModel.build(ref, ShotModel.Pyramid.DEFAULT), ref.frames(), 7, 0.25,
+        () -> {}, f -> {});
+    for (int t : new int[] {103, 100, 107}) {
+      RawImage out = RawImage.of(arena, b, PixelDepth.FLOAT, Components.RGBA);
+      cached.render(new LocalRenderContext(NodeContext.FILTER, t, b, new SpecParamValues(cached.descriptor(),
+          NodeContext.FILTER, Map.of("seed", "7")), shot), out.view);
+      float[] want = expected.frame(t - 100).data();
+      int plane = b.width() * b.height();
+      for (int y = 0; y < b.height(); y++) {
+        for (int x = 0; x < b.width(); x++) {
+          for (int c = 0; c < 3; c++) {
+            assertEquals(Float.floatToIntBits(want[c * plane + y * b.width() + x]), out.bits(x, y, c),
+                "frame " + t + " (" + x + "," + y + "," + c + ")");
+          }
+          assertEquals(frames.get(t - 100).sample(x, y, 3), out.value(x, y, 3), "alpha byte-exact");
+        }
       }
     }
+    assertTrue(cache.stats().entries() >= ref.frames(), "every sample frame is cached");
+  }
+
+  @Test
+  void generatorSamplesTheModelFileLikeTheModelInMemory() throws Exception {
+    Video ref = MovingDiscs.shot(6, 32, 40);
+    ShotModel model = ShotModel.build(ref, ShotModel.Pyramid.DEFAULT);
+    Path file = cacheDir.resolve("shot.safetensors");
+    model.save(file);
+    Video expected = VideoGpnn.sample(model, 9, 5, 0.25, () -> {}, f -> {});
+    SequenceCache cache = SequenceCache.open(cacheDir.resolve("cache"), 1L << 30);
+    GenerateNode cached = new GenerateNode(() -> cache);
+    RectI b = new RectI(-2, -1, 44, 34);
+    RawImage out = RawImage.of(arena, b, PixelDepth.FLOAT, Components.RGBA);
+    cached.render(new LocalRenderContext(NodeContext.GENERATOR, 11.5, b, new SpecParamValues(cached.descriptor(),
+        NodeContext.GENERATOR, Map.of("seed", "5", "modelFile", file.toString(), "frames", "9")),
+        new InMemoryShot(0)), out.view);
+    float[] want = expected.frame(2).data(); // 11 mod 9
+    int plane = 32 * 40;
+    for (int y = b.y1(); y < b.y2(); y++) {
+      for (int x = b.x1(); x < b.x2(); x++) {
+        boolean inside = x >= 0 && x < 40 && y >= 0 && y < 32;
+        for (int c = 0; c < 3; c++) {
+          float v = inside ? want[c * plane + y * 40 + x] : 0f;
+          assertEquals(Float.floatToIntBits(v), out.bits(x, y, c), "(" + x + "," + y + "," + c + ")");
+        }
+        assertEquals(inside ? 1f : 0f, out.value(x, y, 3));
+      }
+    }
+  }
+
+  @Test
+  void aDamagedModelFileIsAClearError() throws Exception {
+    Path file = cacheDir.resolve("bad.safetensors");
+    Files.write(file, new byte[] {1, 2, 3});
+    RawImage out = output(PixelDepth.FLOAT);
+    NodeException e = assertThrows(NodeException.class,
+        () -> render(NodeContext.GENERATOR, 0, 0, Map.of("modelFile", file.toString()), null, BOUNDS, out));
+    assertTrue(e.getMessage().contains("shot model file") && e.getMessage().contains("bad.safetensors"), e.getMessage());
+    Path foreign = cacheDir.resolve("foreign.safetensors");
+    try (Arena a = Arena.ofConfined()) {
+      SafeTensorsWriter.write(foreign, Map.of("w", Tensor.of(a, new float[] {1}, 1)), Map.of("format", "pt"));
+    }
+    NodeException other = assertThrows(NodeException.class,
+        () -> render(NodeContext.GENERATOR, 0, 0, Map.of("modelFile", foreign.toString()), null, BOUNDS, out));
+    assertTrue(other.getMessage().contains("not a WorldFX shot model"), other.getMessage());
+    NodeException missing = assertThrows(NodeException.class, () -> render(NodeContext.GENERATOR, 0, 0,
+        Map.of("modelFile", cacheDir.resolve("none.safetensors").toString()), null, BOUNDS, out));
+    assertTrue(missing.getMessage().contains("no such file"), missing.getMessage());
   }
 
   private static double differingRgb(RawImage a, RawImage b) {

@@ -13,6 +13,8 @@ import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.Shot;
+import dev.worldfx.nodes.StatusField;
+import dev.worldfx.nodes.StatusRecorder;
 import dev.worldfx.nodes.cache.SequenceCache;
 import dev.worldfx.nodes.local.InMemoryShot;
 import dev.worldfx.nodes.local.LocalRenderContext;
@@ -128,6 +130,31 @@ class InpaintShotTest {
         new SpecParamValues(node.descriptor(), NodeContext.GENERAL, params), shot, () -> false, f -> {}, notices::add),
         out);
     return out;
+  }
+
+  @Test
+  void statusSaysSolvingThenSolvedAndThenThatTheCacheAnswered() throws Exception {
+    SequenceCache cache = SequenceCache.open(dir.resolve("cache"), 1L << 30);
+    InpaintNode node = new InpaintNode(() -> cache);
+    Shot shot = shot(synthetic());
+    StatusRecorder first = statusRender(node, shot, FIRST + 2);
+    List<String> solve = first.solveHistory();
+    assertEquals("solving 0%", solve.getFirst(), solve.toString());
+    assertEquals("solved", solve.getLast(), solve.toString());
+    assertTrue(solve.stream().anyMatch(t -> t.matches("solving [1-9][0-9]?%")), "progress in between: " + solve);
+    assertEquals("no", first.latest(StatusField.CACHE_HIT));
+    assertEquals("cpu", first.latest(StatusField.BACKEND));
+    StatusRecorder second = statusRender(node, shot, FIRST + 3);
+    assertEquals("yes", second.latest(StatusField.CACHE_HIT));
+    assertEquals(List.of("solved"), second.solveHistory());
+    assertEquals(null, second.latest(StatusField.BACKEND), "a cache hit ran no solve");
+  }
+
+  private StatusRecorder statusRender(InpaintNode node, Shot shot, int time) {
+    StatusRecorder ctx = new StatusRecorder(new LocalRenderContext(NodeContext.GENERAL, time, BOUNDS,
+        new SpecParamValues(node.descriptor(), NodeContext.GENERAL, Map.of()), shot));
+    node.render(ctx, FrameView.allocate(arena, BOUNDS, PixelDepth.FLOAT, Components.RGBA));
+    return ctx;
   }
 
   @Test

@@ -53,6 +53,10 @@ public final class Native {
   private static final class IpdVarP {
     static final MethodHandle MH = down(FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_DOUBLE, ADDRESS), Linker.Option.firstVariadicArg(2));
   }
+  /** paramSetValue(handle, ...) with one char* (a String parameter's value). */
+  private static final class IpVarP {
+    static final MethodHandle MH = down(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS), Linker.Option.firstVariadicArg(1));
+  }
   /** message(handle, type, id, format, ...) with one char* after the format. */
   private static final class IppppVarP {
     static final MethodHandle MH = down(FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS),
@@ -158,6 +162,14 @@ public final class Native {
   public static int iPDvarP(MemorySegment fn, MemorySegment a, double b, MemorySegment out) {
     try {
       return (int) IpdVarP.MH.invokeExact(fn, a, b, out);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    }
+  }
+
+  public static int iPvarP(MemorySegment fn, MemorySegment a, MemorySegment b) {
+    try {
+      return (int) IpVarP.MH.invokeExact(fn, a, b);
     } catch (Throwable t) {
       throw rethrow(t);
     }

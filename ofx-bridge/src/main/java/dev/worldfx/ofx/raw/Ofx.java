@@ -63,6 +63,10 @@ public final class Ofx {
   public static final String PROP_NAME = "OfxPropName";
   public static final String PROP_LABEL = "OfxPropLabel";
   public static final String PROP_TIME = "OfxPropTime";
+  public static final String PROP_CHANGE_REASON = "OfxPropChangeReason";
+  public static final String CHANGE_USER_EDITED = "OfxChangeUserEdited";
+  public static final String CHANGE_PLUGIN_EDITED = "OfxChangePluginEdited";
+  public static final String TYPE_PARAMETER = "OfxTypeParameter";
   public static final String PROP_PLUGIN_DESCRIPTION = "OfxPropPluginDescription";
   public static final String PROP_VERSION_LABEL = "OfxPropVersionLabel";
   public static final String PROP_ICON = "OfxPropIcon";
@@ -102,6 +106,15 @@ public final class Ofx {
   public static final String PARAM_TYPE_CHOICE = "OfxParamTypeChoice";
   public static final String PARAM_TYPE_STRING = "OfxParamTypeString";
   public static final String PARAM_TYPE_PAGE = "OfxParamTypePage";
+  public static final String PARAM_TYPE_GROUP = "OfxParamTypeGroup";
+  public static final String PARAM_TYPE_PUSH_BUTTON = "OfxParamTypePushButton";
+  public static final String PARAM_PROP_PARENT = "OfxParamPropParent";
+  public static final String PARAM_PROP_GROUP_OPEN = "OfxParamPropGroupOpen";
+  public static final String PARAM_PROP_ENABLED = "OfxParamPropEnabled";
+  public static final String PARAM_PROP_EVALUATE_ON_CHANGE = "OfxParamPropEvaluateOnChange";
+  public static final String PARAM_PROP_PERSISTANT = "OfxParamPropPersistant";
+  public static final String PARAM_PROP_CAN_UNDO = "OfxParamPropCanUndo";
+  public static final String PARAM_STRING_IS_LABEL = "OfxParamStringIsLabel";
   public static final String PARAM_PROP_DEFAULT = "OfxParamPropDefault";
   public static final String PARAM_PROP_HINT = "OfxParamPropHint";
   public static final String PARAM_PROP_SCRIPT_NAME = "OfxParamPropScriptName";
