@@ -24,7 +24,7 @@ CARRY="$ROOT/.gpu-carry"
 LIB="$CARRY/benchmarks/target/lib"
 JUNIT_VERSION=6.1.3
 # the modules the CLI, the benchmarks and the JUnit console launcher use (jdeps --print-module-deps over the jars)
-MODULES="java.base,java.logging,jdk.unsupported,java.desktop,jdk.incubator.vector,java.management,jdk.management,java.xml,jdk.jfr,java.sql,java.compiler"
+MODULES="java.base,java.logging,jdk.unsupported,java.desktop,jdk.incubator.vector,java.management,jdk.management,java.xml,jdk.jfr,java.sql,java.compiler,jdk.httpserver"
 
 prepare() {
   set -e
