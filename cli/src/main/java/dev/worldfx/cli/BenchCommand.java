@@ -28,14 +28,17 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = {"Run a benchmark; prints ratios against a reference measured in the same run.",
         "bridge: per-frame overhead of a pass-through render through the C test host vs memcpy, and JVM boot time.",
-        "kernels: our CPU kernels (GEMM, convolution, grid-sample) vs OpenBLAS.",
+        "kernels: our CPU kernels (GEMM, convolution, grid-sample) vs OpenBLAS; with --backend cuda our GPU ops (conv2d "
+            + "3x3 64->64 at 1080p, gemm 4096^3 FP32 and TF32, grid-sample at 4K) vs cudnnFind's best algorithm and "
+            + "cuBLAS measured in the same run (exit 5 without a usable GPU).",
         "inpaint: the whole-shot Inpaint solve on a synthetic shot (panning background, moving disc), each case "
             + "(size x quality) in a fresh JVM: frames/s, peak RSS and peak heap, and the solve time as a multiple "
             + "of generating the shot's frames once. Goal: draft >= 10 frames/s at 640x360; 1920x1080 100 frames "
             + "within 24 GiB.",
         "extend: back-test, solve and extend a 48-frame 640x360 synthetic shot by 16 frames, draft and final, each in "
             + "a fresh JVM: time and peak RSS. Goal: < 60 s draft."},
-    footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels", "  worldfx bench inpaint",
+    footer = {"", "Examples:", "  worldfx bench bridge", "  worldfx bench kernels",
+        "  worldfx bench kernels --backend cuda", "  worldfx bench inpaint",
         "  worldfx bench extend --report bench-extend.json",
         "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24", "  worldfx bench extend"})
 final class BenchCommand implements Callable<Integer> {
@@ -97,6 +100,15 @@ final class BenchCommand implements Callable<Integer> {
       return ExtendBench.runAll(640, 360, frames != null ? frames : 48, 16, qualities, text, System.err);
     }
     Path root = Path.of(System.getProperty("worldfx.root", "."));
+    boolean gpu = dev.worldfx.inference.Backends.requestedMode(System.getProperty(
+        dev.worldfx.inference.Backends.MODE_PROPERTY), System.getenv(dev.worldfx.inference.Backends.MODE_ENV))
+        == dev.worldfx.inference.Backends.Mode.CUDA;
+    if (gpu && "kernels".equals(which)) {
+      var cuda = dev.worldfx.inference.cuda.CudaRuntime.shared();
+      if (cuda.runtime().isEmpty()) {
+        throw new Main.GpuUnavailableException("no CUDA device: " + cuda.reason());
+      }
+    }
     List<String> command = switch (which) {
       case "bridge" -> {
         Path host = Path.of(System.getProperty("worldfx.testhost", root.resolve("native/target/ofx-test-host").toString()));
@@ -110,7 +122,7 @@ final class BenchCommand implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         yield List.of(java, "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-Xmx8g",
             "-cp", jar + File.pathSeparator + root.resolve("benchmarks/target/lib") + File.separator + "*",
-            "dev.worldfx.benchmarks.KernelBench");
+            gpu ? "dev.worldfx.benchmarks.CudaKernelBench" : "dev.worldfx.benchmarks.KernelBench");
       }
       default -> throw new IllegalArgumentException("unknown benchmark '" + which
           + "' (known: bridge, kernels, inpaint, extend)");
@@ -118,7 +130,8 @@ final class BenchCommand implements Callable<Integer> {
     Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.INHERIT)
         .redirectError(ProcessBuilder.Redirect.INHERIT).start();
     p.getInputStream().transferTo(text);
-    return p.waitFor() == 0 ? Main.EXIT_OK : Main.EXIT_FAILED;
+    int rc = p.waitFor();
+    return rc == 0 ? Main.EXIT_OK : rc == Main.EXIT_GPU ? Main.EXIT_GPU : Main.EXIT_FAILED;
   }
 
   /** The cases `bench inpaint` runs: every size with every quality, in that order. */

@@ -111,6 +111,7 @@ final class DemoCommand implements Callable<Integer> {
     }
     log.println("worldfx demo: wrote source, matte, inpaint, extend, generate and variation PNG sequences and the "
         + "shot model Generate sampled (shot-model.safetensors) to " + out.toAbsolutePath());
+    Main.reportGpuUse(log);
     return Main.EXIT_OK;
   }
 

@@ -70,7 +70,18 @@ final class DoctorCommand implements Callable<Integer> {
         : exr.problem()));
     report.put("openExr", Json.object("library", exr.library(), "version", exr.version(), "problem", exr.problem()));
     var cuda = dev.worldfx.inference.cuda.CudaLibraries.probe();
-    out.println("GPU:         not used by this build (the CUDA backend's ops are not implemented yet; CPU only)");
+    var mode = dev.worldfx.inference.Backends.requestedMode(System.getProperty(dev.worldfx.inference.Backends.MODE_PROPERTY),
+        System.getenv(dev.worldfx.inference.Backends.MODE_ENV));
+    // what a render would select: for cpu the device is still opened here, so the doctor says what auto would do
+    var gpu = dev.worldfx.inference.cuda.CudaRuntime.shared();
+    var selection = dev.worldfx.inference.Backends.select(mode, () -> gpu);
+    out.println("Backend:     " + selection.name() + " (" + selection.reason() + "; choose with --backend cpu|cuda|auto or "
+        + dev.worldfx.inference.Backends.MODE_ENV + ")");
+    out.println("GPU:         " + (gpu.runtime().isPresent() ? "CUDA on " + gpu.runtime().get().describe()
+        : "not usable: " + gpu.reason()));
+    report.put("gpu", Json.object("selected", selection.name(), "reason", selection.reason(), "device",
+        gpu.runtime().map(r -> (Object) r.describe()).orElse(null), "problem", gpu.runtime().isPresent() ? null
+            : gpu.reason()));
     List<Object> libs = new ArrayList<>();
     for (var lib : cuda.libraries()) {
       libs.add(Json.object("role", lib.role(), "path", lib.path().map(Object::toString).orElse(null), "problem",

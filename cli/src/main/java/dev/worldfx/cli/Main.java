@@ -54,6 +54,9 @@ public final class Main {
 
   private final Console console;
 
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
   @Inject
   Main(Console console) {
     this.console = console;
@@ -78,6 +81,19 @@ public final class Main {
       description = "Print the stack trace of an error (also WORLDFX_DEBUG=1).")
   void debug(boolean on) {
     console.debug(on);
+  }
+
+  /** Which backend computes: applies to every command (the nodes, the benchmarks, the doctor's report). */
+  @Option(names = "--backend", scope = ScopeType.INHERIT, paramLabel = "cpu|cuda|auto",
+      description = "Compute backend: cpu (default), cuda (the GPU; the CPU with a warning if there is none), auto (the "
+          + "GPU if one is usable). Overrides WORLDFX_BACKEND.")
+  void setBackend(String mode) {
+    try {
+      dev.worldfx.inference.Backends.parseMode(mode); // a usage error now, not in the middle of a render
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    System.setProperty(dev.worldfx.inference.Backends.MODE_PROPERTY, mode);
   }
 
   public static void main(String[] args) {
@@ -246,6 +262,26 @@ public final class Main {
     return "cancelled";
   }
 
+  /**
+   * Where the GPU computed (only when the cuda backend was selected): ops on the device by kind, cases the backend
+   * ran on the CPU itself, and ops that fell back, so a "cuda" run never hides CPU work.
+   */
+  static void reportGpuUse(java.io.PrintWriter out) {
+    dev.worldfx.inference.Backends.selectedCuda().ifPresent(c -> out.println("backend cuda: "
+        + c.deviceOpCounts().values().stream().mapToLong(Long::longValue).sum() + " ops on the device "
+        + c.deviceOpCounts() + "; run on the CPU by the backend: " + c.cpuCases() + "; fell back: "
+        + dev.worldfx.inference.Backends.fallbacks()));
+  }
+
+  /** A command that needs a GPU (--backend cuda on the kernel benchmark) found none usable: exit 5. */
+  static final class GpuUnavailableException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    GpuUnavailableException(String message) {
+      super(message);
+    }
+  }
+
   /** The documented exit code of a failure. */
   static int exitCode(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
@@ -260,7 +296,7 @@ public final class Main {
         return EXIT_OUT_OF_MEMORY;
       }
       // The CUDA backend (inference.cuda) is where GPU failures come from.
-      if (t.getClass().getName().startsWith("dev.worldfx.inference.cuda.")) {
+      if (t instanceof GpuUnavailableException || t.getClass().getName().startsWith("dev.worldfx.inference.cuda.")) {
         return EXIT_GPU;
       }
     }

@@ -1,5 +1,6 @@
 package dev.worldfx.cli;
 
+import dev.worldfx.inference.Backends;
 import dev.worldfx.inference.cuda.CudaLibraries;
 import dev.worldfx.nodes.cache.CacheStats;
 import dev.worldfx.nodes.cache.DefaultCache;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -107,9 +109,35 @@ final class Report {
   private static Map<String, Object> backend() {
     CudaLibraries.Probe cuda = CudaLibraries.probe();
     Map<String, Object> b = new LinkedHashMap<>();
-    // The CUDA backend's ops are not implemented yet, so every build computes on the CPU; the probe says what a
-    // GPU build would find here.
-    b.put("compute", "cpu");
+    // The selection the nodes computed with (--backend / WORLDFX_BACKEND; cpu unless asked). Reporting it opens no
+    // device: cuda or auto before any op ran says so. With cuda: what ran on the device, what the backend kept on
+    // the CPU, and what fell back.
+    try {
+      Optional<Backends.Selection> selection = Backends.peek();
+      if (selection.isPresent()) {
+        Backends.Selection s = selection.get();
+        b.put("compute", s.name());
+        b.put("requested", s.requested().name().toLowerCase(Locale.ROOT));
+        b.put("reason", s.reason());
+        Backends.cudaOf(s).ifPresent(c -> {
+          Map<String, Object> ops = new LinkedHashMap<>();
+          c.deviceOpCounts().forEach((k, v) -> ops.put(k.name(), v));
+          b.put("deviceOps", ops);
+          Map<String, Object> kept = new java.util.TreeMap<>();
+          c.cpuCases().forEach((k, v) -> kept.put(k.name(), v));
+          b.put("cpuCases", kept);
+        });
+      } else {
+        b.put("compute", "none");
+        b.put("requested", Backends.requestedMode(System.getProperty(Backends.MODE_PROPERTY),
+            System.getenv(Backends.MODE_ENV)).name().toLowerCase(Locale.ROOT));
+        b.put("reason", "no op ran, so no backend was selected");
+      }
+      b.put("fallbacks", new java.util.TreeMap<String, Object>(Backends.fallbacks()));
+    } catch (IllegalArgumentException e) { // an unknown WORLDFX_BACKEND: the command has said so already
+      b.put("compute", "none");
+      b.put("reason", e.getMessage());
+    }
     b.put("cpuCores", Runtime.getRuntime().availableProcessors());
     b.put("cudaLibraries", Json.object("available", cuda.available(), "summary", cuda.summary()));
     return b;

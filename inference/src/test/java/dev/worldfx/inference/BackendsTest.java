@@ -3,6 +3,7 @@ package dev.worldfx.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.reflect.Proxy;
@@ -79,6 +80,26 @@ class BackendsTest {
     assertEquals(OpKind.GRID_SAMPLE_BACKWARD, Backends.kindOf("gridSampleBackward"));
     for (var m : Ops.class.getDeclaredMethods()) {
       Backends.kindOf(m.getName()); // every op method has a kind: throws otherwise
+    }
+  }
+
+  @Test
+  void peekingForAReportNeitherOpensADeviceNorDecidesTheSelection() {
+    try {
+      Backends.forgetSelection();
+      System.setProperty(Backends.MODE_PROPERTY, "cuda");
+      assertTrue(Backends.peek().isEmpty(), "cuda before any op: nothing selected, no device opened");
+      System.setProperty(Backends.MODE_PROPERTY, "cpu");
+      assertEquals("cpu", Backends.peek().orElseThrow().name());
+      System.setProperty(Backends.MODE_PROPERTY, "auto");
+      assertTrue(Backends.peek().isEmpty(), "peeking at cpu did not fix the selection");
+      System.setProperty(Backends.MODE_PROPERTY, "cpu");
+      Backends.Selection made = Backends.selected();
+      System.setProperty(Backends.MODE_PROPERTY, "cuda");
+      assertEquals(made, Backends.peek().orElseThrow(), "once made, the selection is what is reported");
+    } finally {
+      System.clearProperty(Backends.MODE_PROPERTY);
+      Backends.forgetSelection();
     }
   }
 }

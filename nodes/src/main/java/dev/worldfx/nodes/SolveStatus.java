@@ -1,15 +1,21 @@
 package dev.worldfx.nodes;
 
+import dev.worldfx.inference.Backends;
 import java.util.Locale;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /** The wording of the Solve, Backend and Cache hit status, one for every node. */
 public final class SolveStatus {
-  /** The solvers run on the inference core's CPU kernels; no node dispatches to CUDA yet. */
-  public static final String CPU = "cpu";
-
   private SolveStatus() {}
+
+  /**
+   * The backend the solvers' ops go to first: "cpu" (the default) or "cuda" (--backend / WORLDFX_BACKEND asked for
+   * it and a GPU is usable); ops the GPU does not run still fall back to the CPU.
+   */
+  public static String backend() {
+    return Backends.selected().name();
+  }
 
   /** The render read its result from the sequence cache. */
   public static void cacheHit(RenderContext ctx) {

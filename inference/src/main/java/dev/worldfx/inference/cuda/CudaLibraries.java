@@ -16,8 +16,8 @@ import java.util.Optional;
  * {@code WORLDFX_CUDA_LIBS}, {@code CUDA_PATH/lib64}, every {@code LD_LIBRARY_PATH} entry,
  * {@code /usr/local/cuda/lib64}, {@code /usr/lib/x86_64-linux-gnu}, {@code /usr/lib64}. A library
  * counts as found only when it also loads (dlopen), so a broken or foreign file is reported as
- * such. This is the probe the CUDA backend will start from and what {@code worldfx doctor}
- * shows; the GPU ops themselves are not implemented yet.
+ * such. This is what {@code worldfx doctor} and the CLI's report show; {@link CudaRuntime} opens the
+ * libraries for the CUDA backend.
  */
 public final class CudaLibraries {
   public static final String LIBS_ENV = "WORLDFX_CUDA_LIBS";

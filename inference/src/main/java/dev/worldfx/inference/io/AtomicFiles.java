@@ -12,14 +12,14 @@ import java.nio.file.StandardOpenOption;
  * half-written one: the body goes to a temporary file in the same folder (same file system,
  * so the rename is atomic), is forced to disk, then renamed over the target.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
 
-  interface Body {
+  public interface Body {
     void writeTo(FileChannel channel) throws IOException;
   }
 
-  static void write(Path target, Body body) throws IOException {
+  public static void write(Path target, Body body) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     boolean moved = false;
@@ -53,7 +53,7 @@ final class AtomicFiles {
   }
 
   /** Writes all of {@code bytes}; FileChannel.write may write less than asked. */
-  static void writeFully(FileChannel channel, java.nio.ByteBuffer bytes) throws IOException {
+  public static void writeFully(FileChannel channel, java.nio.ByteBuffer bytes) throws IOException {
     while (bytes.hasRemaining()) {
       channel.write(bytes);
     }

@@ -3,12 +3,12 @@ package dev.worldfx.inference.ref;
 import dev.worldfx.inference.Tensor;
 import java.util.Arrays;
 
-/** Numpy broadcasting for the references: result shapes and inputs expanded to them. */
-final class Broadcast {
+/** Numpy broadcasting for the references (and the CUDA ops' host side): result shapes and inputs expanded to them. */
+public final class Broadcast {
   private Broadcast() {}
 
   /** The numpy broadcast of two shapes: right-aligned, missing leading dims count as 1, 1 stretches. */
-  static int[] shape(int[] a, int[] b) {
+  public static int[] shape(int[] a, int[] b) {
     int rank = Math.max(a.length, b.length);
     int[] out = new int[rank];
     for (int i = 0; i < rank; i++) {
@@ -24,7 +24,7 @@ final class Broadcast {
   }
 
   /** True if {@code from} broadcasts to exactly {@code to} (one-directional, as ONNX Expand of a parameter). */
-  static boolean reaches(int[] from, int[] to) {
+  public static boolean reaches(int[] from, int[] to) {
     if (from.length > to.length) {
       return false;
     }
@@ -38,7 +38,7 @@ final class Broadcast {
   }
 
   /** The values of {@code t} broadcast to {@code target}, row-major; {@code t} must reach {@code target}. */
-  static float[] expand(Tensor t, int[] target) {
+  public static float[] expand(Tensor t, int[] target) {
     int[] s = t.shape();
     if (!reaches(s, target)) {
       throw new IllegalArgumentException(t + " does not broadcast to " + Arrays.toString(target));

@@ -1,5 +1,6 @@
 package dev.worldfx.nodes.extend;
 
+import dev.worldfx.inference.Backends;
 import dev.worldfx.inference.Conv2dParams;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
@@ -8,7 +9,6 @@ import dev.worldfx.inference.autograd.Losses;
 import dev.worldfx.inference.autograd.Pointwise;
 import dev.worldfx.inference.autograd.Tape;
 import dev.worldfx.inference.autograd.Var;
-import dev.worldfx.inference.cpu.CpuOps;
 import dev.worldfx.inference.optim.Adam;
 import dev.worldfx.inference.optim.Optimizer;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
@@ -101,7 +101,7 @@ final class AppearanceModel {
         cropInto(targets.get(k), x0, y0, crop, y, b);
       }
       try (Arena step = Arena.ofShared()) {
-        Tape t = new Tape(new CpuOps(step), step);
+        Tape t = new Tape(Backends.forCompute(step), step);
         Var out = forward(t, Var.constant(Tensor.of(step, x, BATCH, 3, crop, crop)), v);
         Var loss = Losses.mse(t, out, Var.constant(Tensor.of(step, y, BATCH, 3, crop, crop)));
         losses[s] = loss.value().getFlat(0);
@@ -122,7 +122,7 @@ final class AppearanceModel {
   /** Mean squared error of the network on the monitoring crops (no gradients). */
   private static float monitorLoss(Tensor[] p, float[] x, float[] y, int crop) {
     try (Arena arena = Arena.ofShared()) {
-      Tensor out = forward(new CpuOps(arena), Tensor.of(arena, x, MONITOR_CROPS, 3, crop, crop), p);
+      Tensor out = forward(Backends.forCompute(arena), Tensor.of(arena, x, MONITOR_CROPS, 3, crop, crop), p);
       double e = 0;
       for (int i = 0; i < y.length; i++) {
         double d = out.getFlat(i) - y[i];
@@ -142,7 +142,7 @@ final class AppearanceModel {
   /** x + f(x) for a whole frame. */
   ImagePlanes apply(ImagePlanes img) {
     try (Arena arena = Arena.ofShared()) {
-      return ImagePlanes.fromTensor(forward(new CpuOps(arena), img.toTensor(arena), new Tensor[] {w1, b1, w2, b2, w3, b3}));
+      return ImagePlanes.fromTensor(forward(Backends.forCompute(arena), img.toTensor(arena), new Tensor[] {w1, b1, w2, b2, w3, b3}));
     }
   }
 

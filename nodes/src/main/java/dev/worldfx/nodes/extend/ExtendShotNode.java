@@ -204,7 +204,7 @@ public final class ExtendShotNode implements Node {
         String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
             bounds.height(), toAdd, forward ? "after" : "before");
         return jobs.get().run(ID, label, job -> {
-          SolveStatus.solving(ctx, SolveStatus.CPU);
+          SolveStatus.solving(ctx, SolveStatus.backend());
           DoubleConsumer progress = job.progressTo(SolveStatus.progress(ctx));
           ClipFrames clip = new SourceFrames(shot, first, last, bounds);
           ClipFrames side = forward ? clip : clip.reversed();

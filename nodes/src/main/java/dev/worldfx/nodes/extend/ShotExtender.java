@@ -1,7 +1,7 @@
 package dev.worldfx.nodes.extend;
 
+import dev.worldfx.inference.Backends;
 import dev.worldfx.inference.Tensor;
-import dev.worldfx.inference.cpu.CpuOps;
 import dev.worldfx.nodes.NodeException;
 import dev.worldfx.nodes.flow.FlowParams;
 import dev.worldfx.nodes.flow.TvL1Flow;
@@ -312,7 +312,7 @@ public final class ShotExtender {
     try (Arena arena = Arena.ofShared()) {
       Tensor a = from.toTensor(arena);
       Tensor b = to.toTensor(arena);
-      return new TvL1Flow(new CpuOps(arena), arena, fp, abortPoll).estimate(a, b).toArray();
+      return new TvL1Flow(Backends.forCompute(arena), arena, fp, abortPoll).estimate(a, b).toArray();
     }
   }
 

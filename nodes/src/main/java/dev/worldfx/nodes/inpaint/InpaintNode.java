@@ -171,7 +171,7 @@ public final class InpaintNode implements Node {
           job.preview("matte", ti, "matte", Thumbnail.gray(frames.matte(ti - from), b.width(), b.height(), 1f));
           job.phase("solving " + (to - from + 1) + " frame(s): flow, propagation, synthesis, blend");
           FrameFill[] mine = new FrameFill[1];
-          SolveStatus.solving(ctx, SolveStatus.CPU);
+          SolveStatus.solving(ctx, SolveStatus.backend());
           InpaintSolver solver = new InpaintSolver(settings, job.abortPoll(ctx::checkAbort),
               job.progressTo(SolveStatus.progress(ctx)));
           InpaintSolver.Stats stats = solver.solve(frames, (i, fill) -> {
@@ -325,7 +325,7 @@ public final class InpaintNode implements Node {
         return run.get(i).matte();
       }
     };
-    SolveStatus.solving(ctx, SolveStatus.CPU);
+    SolveStatus.solving(ctx, SolveStatus.backend());
     try {
       new InpaintSolver(settings, ctx::checkAbort, SolveStatus.progress(ctx)).solve(frames, (i, fill) -> {
         if (i == run.size() - 1) {

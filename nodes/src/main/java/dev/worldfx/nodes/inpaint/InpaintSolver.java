@@ -1,8 +1,8 @@
 package dev.worldfx.nodes.inpaint;
 
+import dev.worldfx.inference.Backends;
 import dev.worldfx.inference.Ops;
 import dev.worldfx.inference.Tensor;
-import dev.worldfx.inference.cpu.CpuOps;
 import dev.worldfx.nodes.NodeException;
 import dev.worldfx.nodes.flow.FlowCompletion;
 import dev.worldfx.nodes.flow.FlowConsistency;
@@ -251,7 +251,7 @@ public final class InpaintSolver {
     int[] box = pairBox(sp, sc, w, h);
     int bw = box[2] - box[0], bh = box[3] - box[1];
     try (Arena arena = Arena.ofShared()) {
-      Ops ops = new CpuOps(arena);
+      Ops ops = Backends.forCompute(arena);
       Tensor a = Tensor.of(arena, crop(prev.data(), 3, w, h, box), 1, 3, bh, bw);
       Tensor b = Tensor.of(arena, crop(cur.data(), 3, w, h, box), 1, 3, bh, bw);
       Tensor ha = Tensor.of(arena, holeCrop(sp, w, box), 1, 1, bh, bw);

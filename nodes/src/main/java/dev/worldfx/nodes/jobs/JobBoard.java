@@ -114,9 +114,17 @@ public final class JobBoard {
     return job;
   }
 
-  /** The compute backend solves run on; the nodes' kernels are CPU (Vector API) so far. */
+  /** The compute backend solves run on (making the process's selection, as the solve about to run would). */
   public static String backend() {
-    return "CPU (Java Vector API, " + Runtime.getRuntime().availableProcessors() + " threads)";
+    return describe(dev.worldfx.inference.Backends.selected());
+  }
+
+  /** A selection in words: the CPU (Vector API), or the GPU with the CPU for the ops it does not run. */
+  public static String describe(dev.worldfx.inference.Backends.Selection selection) {
+    String cpu = "CPU (Java Vector API, " + Runtime.getRuntime().availableProcessors() + " threads)";
+    return dev.worldfx.inference.Backends.cudaOf(selection)
+        .map(c -> "CUDA on " + c.runtime().describe() + ", other ops on the " + cpu)
+        .orElse(cpu);
   }
 
   /** Every job known, newest first: live ones as they are now, others as last recorded. */
