@@ -50,7 +50,7 @@ public final class ShotExtender {
   static final double MAX_ACCELERATION = 1.5;
   static final int CAMERA_STEPS = 3;
   /** Frames before the last one an object is tracked through to fit its velocity and acceleration. */
-  static final int TRACK_FRAMES = 4;
+  static final int TRACK_FRAMES = 8;
   /** Pixels per frame an object must move relative to the background around it to be one. */
   static final double MIN_OWN_MOTION = 1.0;
   /** Pixels an object piece needs at least (smaller ones are flow noise). */
