@@ -209,7 +209,7 @@ public final class ShotExtender {
       progress.accept(0.7 * k / (n - 1));
     }
     objects[0] = n > 1 ? objects[1] : new boolean[plane]; // the first frame's objects: as seen from frame 1
-    ImagePlanes last = next;
+    ImagePlanes last = next, beforeLast = recent.getFirst();
     Affine step = Affine.mean(Arrays.asList(toPrev).subList(Math.max(1, n - CAMERA_STEPS), n));
 
     // background canvas, most recent visible observation first
@@ -251,10 +251,13 @@ public final class ShotExtender {
     float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
         remembered, accepted, w, h);
     boolean[] lastObjects = grow(accepted, w, h, 2);
-    // the background's own motion, pixel by pixel (parallax, perspective): the last flow with the
-    // objects' motion, and where the reverse flow does not confirm it (occlusion: what just went
+    // the background's own motion, pixel by pixel (parallax, perspective): the last pair's flow,
+    // smoother than the one objects are found on (noise in it is multiplied by the horizon), with
+    // the objects' motion, and where the reverse flow does not confirm it (occlusion: what just went
     // behind something has no match), replaced by a membrane from around them
-    float[] bgFlow = lastFlow;
+    abortPoll.run();
+    float[] bgFlow = flow(last, beforeLast, FlowParams.extrapolation());
+    float[] motion = bgFlow;
     int moving = 0;
     float[] hole = new float[plane];
     for (int p = 0; p < plane; p++) {
@@ -264,7 +267,7 @@ public final class ShotExtender {
     }
     if (moving > 0 && moving < plane) { // all moving (no background to complete from): the flow as it is
       try (Arena arena = Arena.ofShared()) {
-        bgFlow = dev.worldfx.nodes.flow.FlowCompletion.completeFlow(arena, Tensor.of(arena, lastFlow, 1, 2, h, w),
+        bgFlow = dev.worldfx.nodes.flow.FlowCompletion.completeFlow(arena, Tensor.of(arena, motion, 1, 2, h, w),
             Tensor.of(arena, hole, 1, 1, h, w)).toArray();
       }
     }

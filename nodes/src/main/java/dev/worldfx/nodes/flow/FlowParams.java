@@ -36,6 +36,16 @@ public record FlowParams(int levels, int warps, int iterations, float lambda, fl
     return new FlowParams(5, 3, 15, 38f, 0.3f, 0.25f, 1);
   }
 
+  /**
+   * Full resolution and strongly regularised (lambda 8): the smooth motion field an extrapolation
+   * multiplies by the horizon. On a real clip (the Debian kivy footage), moving the last frame on
+   * at constant velocity along it scored 23.6 dB at horizon 8 against 21.9 with the draft flow and
+   * 22.8 with the final one.
+   */
+  public static FlowParams extrapolation() {
+    return new FlowParams(5, 5, 40, 8f, 0.3f, 0.25f, 0);
+  }
+
   /** Full resolution, more warps and iterations. */
   public static FlowParams finalQuality() {
     return new FlowParams(5, 5, 40, 38f, 0.3f, 0.25f, 0);
