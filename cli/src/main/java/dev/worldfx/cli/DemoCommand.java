@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
     description = "Run Inpaint, ExtendShot and Generate on the embedded sample shot and write PNGs.",
     footer = {"", "Examples:", "  worldfx demo --out /tmp/worldfx-demo --frames 12",
         "  worldfx demo --size 640x360 --report demo.json"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--out", description = "Folder for the PNGs (default: ./worldfx-demo).")
   Path out = Path.of("worldfx-demo");
 
@@ -53,18 +53,11 @@ final class DemoCommand implements Callable<Integer> {
   ReportOption reportFile;
 
   private final NodeRegistry nodes;
-  private final Console console;
-  private final Report report;
-  private final OutputFiles outputs;
-  private final Cancellation cancel;
 
   @Inject
-  DemoCommand(NodeRegistry nodes, Console console, Report report, OutputFiles outputs, Cancellation cancel) {
+  DemoCommand(NodeRegistry nodes, Io io) {
+    super(io);
     this.nodes = nodes;
-    this.console = console;
-    this.report = report;
-    this.outputs = outputs;
-    this.cancel = cancel;
   }
 
   @Override

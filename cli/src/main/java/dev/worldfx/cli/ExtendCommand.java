@@ -50,7 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
         "      --backtest 8 --report report.json"})
-final class ExtendCommand implements Callable<Integer> {
+final class ExtendCommand extends WorkCommand implements Callable<Integer> {
   static final double SAFE_PSNR_DB = 25;
 
   @Option(names = "--input", required = true, paramLabel = "PATTERN", description = "Source frames, e.g. IN/%%04d.png.")
@@ -75,17 +75,10 @@ final class ExtendCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  private final Console console;
-  private final Report report;
-  private final OutputFiles outputs;
-  private final Cancellation cancel;
 
   @Inject
-  ExtendCommand(Console console, Report report, OutputFiles outputs, Cancellation cancel) {
-    this.console = console;
-    this.report = report;
-    this.outputs = outputs;
-    this.cancel = cancel;
+  ExtendCommand(Io io) {
+    super(io);
   }
 
   /** An image sequence as clip frames, decoded on demand. */

@@ -50,7 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "      --frames 48 --seed 3 --save-model shot.safetensors",
         "  worldfx generate --model shot.safetensors --output OUT/%%04d.exr \\",
         "      --frames 48 --seed 4 --report r.json"})
-final class GenerateCommand implements Callable<Integer> {
+final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--reference", paramLabel = "PATTERN", description = "Reference frames, e.g. IN/%%04d.png.")
   String reference;
 
@@ -82,17 +82,10 @@ final class GenerateCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  private final Console console;
-  private final Report report;
-  private final OutputFiles outputs;
-  private final Cancellation cancel;
 
   @Inject
-  GenerateCommand(Console console, Report report, OutputFiles outputs, Cancellation cancel) {
-    this.console = console;
-    this.report = report;
-    this.outputs = outputs;
-    this.cancel = cancel;
+  GenerateCommand(Io io) {
+    super(io);
   }
 
   /**

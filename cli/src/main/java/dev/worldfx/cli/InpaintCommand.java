@@ -63,7 +63,7 @@ import picocli.CommandLine.Spec;
         "      --output OUT/%%04d.png --quality final --seed 7 --report report.json",
         "  worldfx inpaint --input IN/%%04d.png --matte MATTE/%%04d.png --output OUT/%%04d.png \\",
         "      --set dilate=3 --set temporalRadius=24"})
-final class InpaintCommand implements Callable<Integer> {
+final class InpaintCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--input", required = true, paramLabel = "PATTERN", description = "Source frames, e.g. IN/%%04d.png.")
   String input;
 
@@ -86,18 +86,11 @@ final class InpaintCommand implements Callable<Integer> {
   CommandSpec spec;
 
   private final NodeRegistry nodes;
-  private final Console console;
-  private final Report report;
-  private final OutputFiles outputs;
-  private final Cancellation cancel;
 
   @Inject
-  InpaintCommand(NodeRegistry nodes, Console console, Report report, OutputFiles outputs, Cancellation cancel) {
+  InpaintCommand(NodeRegistry nodes, Io io) {
+    super(io);
     this.nodes = nodes;
-    this.console = console;
-    this.report = report;
-    this.outputs = outputs;
-    this.cancel = cancel;
   }
 
   @Override

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
     footer = {"", "Exit codes: 0 stopped by --exit-after, 2 usage error, 130 stopped by Ctrl-C (the usual way).",
         "", "Examples:", "  worldfx panel", "  worldfx panel --root /mnt/shared/worldfx-cache",
         "  worldfx --json panel --exit-after 600"})
-final class PanelCommand implements Callable<Integer> {
+final class PanelCommand extends WorkCommand implements Callable<Integer> {
   /** How often the serving loop looks at the Ctrl-C flag. */
   private static final long POLL_MILLIS = 100;
 
@@ -37,15 +37,10 @@ final class PanelCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  private final Console console;
-  private final Report report;
-  private final Cancellation cancel;
 
   @Inject
-  PanelCommand(Console console, Report report, Cancellation cancel) {
-    this.console = console;
-    this.report = report;
-    this.cancel = cancel;
+  PanelCommand(Io io) {
+    super(io);
   }
 
   @Override

@@ -45,7 +45,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "", "Examples:", "  worldfx run shot.textproto", "  worldfx run shot.textproto --frames 1001-1010",
         "  worldfx run shot.textproto --solve-only --cache /shared/worldfx-cache",
         "  worldfx run shot.textproto --frames 1011-1020 --cache /shared/worldfx-cache"})
-final class RunCommand implements Callable<Integer> {
+final class RunCommand extends WorkCommand implements Callable<Integer> {
   private static final Pattern RANGE = Pattern.compile("(-?\\d+)-(-?\\d+)|(-?\\d+)");
 
   @Parameters(index = "0", paramLabel = "GRAPH", description = "The graph file (*.textproto, or binary).")
@@ -70,17 +70,10 @@ final class RunCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  private final Console console;
-  private final Report report;
-  private final OutputFiles outputs;
-  private final Cancellation cancel;
 
   @Inject
-  RunCommand(Console console, Report report, OutputFiles outputs, Cancellation cancel) {
-    this.console = console;
-    this.report = report;
-    this.outputs = outputs;
-    this.cancel = cancel;
+  RunCommand(Io io) {
+    super(io);
   }
 
   @Override
