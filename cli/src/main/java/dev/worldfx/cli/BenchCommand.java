@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
         "  worldfx bench kernels --backend cuda", "  worldfx bench inpaint",
         "  worldfx bench extend --report bench-extend.json",
         "  worldfx bench inpaint --sizes 640x360 --quality draft --frames 24", "  worldfx bench extend"})
-final class BenchCommand implements Callable<Integer> {
+final class BenchCommand extends WorkCommand implements Callable<Integer> {
   @Parameters(index = "0", description = "Which benchmark: bridge | kernels | inpaint | extend")
   String which;
 
@@ -64,13 +64,9 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin
   ReportOption reportFile;
 
-  private final Console console;
-  private final Report report;
-
   @Inject
-  BenchCommand(Console console, Report report) {
-    this.console = console;
-    this.report = report;
+  BenchCommand(Io io) {
+    super(io);
   }
 
   @Override

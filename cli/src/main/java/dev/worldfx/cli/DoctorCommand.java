@@ -16,20 +16,16 @@ import picocli.CommandLine.Spec;
 @Command(name = "doctor", mixinStandardHelpOptions = true,
     description = "Report Java, the built bundle, OFX plugin folders, log locations, the OpenEXR library and the CUDA libraries found.",
     footer = {"", "Examples:", "  worldfx doctor", "  worldfx doctor --report doctor.json", "  worldfx --json doctor"})
-final class DoctorCommand implements Callable<Integer> {
+final class DoctorCommand extends WorkCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
   @Mixin
   ReportOption reportFile;
 
-  private final Console console;
-  private final Report report;
-
   @Inject
-  DoctorCommand(Console console, Report report) {
-    this.console = console;
-    this.report = report;
+  DoctorCommand(Io io) {
+    super(io);
   }
 
   @Override
