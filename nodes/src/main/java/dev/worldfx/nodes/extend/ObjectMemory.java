@@ -252,18 +252,11 @@ final class ObjectMemory {
     int plane = w * h, m = 0;
     int[] spritePx = new int[px.length];
     float[] dx = new float[px.length], dy = new float[px.length], rgb = new float[3 * px.length];
-    float[] bg = new float[3];
     Affine a = toLast[lastWhole.k()];
     for (int p : px) {
       int x = p % w, y = p / w;
-      if (background.sample(a.x(x, y), a.y(x, y), bg)) {
-        float d = 0;
-        for (int c = 0; c < 3; c++) {
-          d += Math.abs(img.data()[c * plane + p] - bg[c]) / 3;
-        }
-        if (d <= ShotExtender.CHANGE) {
-          continue;
-        }
+      if (ShotExtender.isBackground(img, p, background, a, w)) {
+        continue;
       }
       spritePx[m] = p;
       dx[m] = (float) (x - lastWhole.x());

@@ -55,6 +55,8 @@ public final class ShotExtender {
   static final double MIN_OWN_MOTION = 1.0;
   /** Pixels an object piece needs at least (smaller ones are flow noise). */
   static final int MIN_PIECE = 9;
+  /** Pixels from a piece's edge in which what matches the background memory is taken for background. */
+  static final int HALO = 3;
 
   public record Settings(boolean finalQuality, long seed) {
   }
@@ -245,11 +247,12 @@ public final class ShotExtender {
       progress.accept(0.7 + 0.3 * (n - k) / n);
     }
     abortPoll.run();
-    ObjectMemory.Result remembered = memory.resolve(clip, toPrev, last, lastCore,
-        (x, y, rgb) -> canvasSample(canvas, seen, w, h, margin, x + margin, y + margin, rgb, 0, 1));
+    ObjectMemory.Background backgroundAt = (x, y, rgb) -> canvasSample(canvas, seen, w, h, margin, x + margin,
+        y + margin, rgb, 0, 1);
+    ObjectMemory.Result remembered = memory.resolve(clip, toPrev, last, lastCore, backgroundAt);
     boolean[] accepted = new boolean[plane];
     float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
-        remembered, accepted, w, h);
+        remembered, backgroundAt, accepted, w, h);
     boolean[] lastObjects = grow(accepted, w, h, 2);
     // the background's own motion, pixel by pixel (parallax, perspective): the last pair's flow,
     // smoother than the one objects are found on (noise in it is multiplied by the horizon), with
@@ -416,8 +419,8 @@ public final class ShotExtender {
    * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
    */
   private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f,
-                                       QuadraticMotion background, ObjectMemory.Result remembered, boolean[] accepted,
-                                       int w, int h) {
+                                       QuadraticMotion background, ObjectMemory.Result remembered,
+                                       ObjectMemory.Background backgroundAt, boolean[] accepted, int w, int h) {
     int plane = w * h;
     if (core == null) {
       return new float[][] {new float[0], new float[0], new float[0], new float[0], new float[0], new float[0],
@@ -425,6 +428,12 @@ public final class ShotExtender {
     }
     boolean[] mask = grow(core, w, h, 1);
     List<int[]> pieces = components(mask, w, h);
+    // within 3 px of a piece's edge: where background the flow dragged along sits
+    boolean[] outside = new boolean[plane];
+    for (int p = 0; p < plane; p++) {
+      outside[p] = !core[p];
+    }
+    boolean[] nearEdge = grow(outside, w, h, HALO);
     int n = 0;
     for (int[] piece : pieces) {
       n += piece.length;
@@ -491,6 +500,9 @@ public final class ShotExtender {
       }
       for (int p : patch) { // the piece's own pixels; the ring around them is background
         accepted[p] = true;
+        if (nearEdge[p] && isBackground(last, p, backgroundAt, Affine.IDENTITY, w)) {
+          continue; // background the flow dragged into the mask: moved with the object it would be a halo
+        }
         o[0][k] = p % w;
         o[1][k] = p / w;
         o[2][k] = (float) vx;
@@ -507,6 +519,24 @@ public final class ShotExtender {
       o[i] = Arrays.copyOf(o[i], i == 6 ? 3 * k : k);
     }
     return o;
+  }
+
+  /**
+   * Whether pixel p of {@code img} shows what the background memory has at its place in the last
+   * frame ({@code toLast} maps it there), within {@link #CHANGE}.
+   */
+  static boolean isBackground(ImagePlanes img, int p, ObjectMemory.Background background, Affine toLast, int w) {
+    float[] bg = new float[3];
+    int x = p % w, y = p / w;
+    if (!background.sample(toLast.x(x, y), toLast.y(x, y), bg)) {
+      return false;
+    }
+    int plane = img.data().length / 3;
+    float d = 0;
+    for (int c = 0; c < 3; c++) {
+      d += Math.abs(img.data()[c * plane + p] - bg[c]) / 3;
+    }
+    return d <= CHANGE;
   }
 
   /**
