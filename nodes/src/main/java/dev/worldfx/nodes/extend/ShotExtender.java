@@ -428,12 +428,6 @@ public final class ShotExtender {
     }
     boolean[] mask = grow(core, w, h, 1);
     List<int[]> pieces = components(mask, w, h);
-    // within 3 px of a piece's edge: where background the flow dragged along sits
-    boolean[] outside = new boolean[plane];
-    for (int p = 0; p < plane; p++) {
-      outside[p] = !core[p];
-    }
-    boolean[] nearEdge = grow(outside, w, h, HALO);
     int n = 0;
     for (int[] piece : pieces) {
       n += piece.length;
@@ -500,7 +494,7 @@ public final class ShotExtender {
       }
       for (int p : patch) { // the piece's own pixels; the ring around them is background
         accepted[p] = true;
-        if (nearEdge[p] && isBackground(last, p, backgroundAt, Affine.IDENTITY, w)) {
+        if (nearEdge(core, p, w, h) && isBackground(last, p, backgroundAt, Affine.IDENTITY, w)) {
           continue; // background the flow dragged into the mask: moved with the object it would be a halo
         }
         o[0][k] = p % w;
@@ -519,6 +513,19 @@ public final class ShotExtender {
       o[i] = Arrays.copyOf(o[i], i == 6 ? 3 * k : k);
     }
     return o;
+  }
+
+  /** Whether a pixel outside {@code core} lies within {@link #HALO} pixels of p (where dragged-along background sits). */
+  private static boolean nearEdge(boolean[] core, int p, int w, int h) {
+    int x = p % w, y = p / w;
+    for (int yy = Math.max(0, y - HALO); yy <= Math.min(h - 1, y + HALO); yy++) {
+      for (int xx = Math.max(0, x - HALO); xx <= Math.min(w - 1, x + HALO); xx++) {
+        if (!core[yy * w + xx]) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
