@@ -59,6 +59,29 @@ final class Scene implements ClipFrames {
     return s;
   }
 
+  /**
+   * The pixels of frame t whose background some frame before {@code seenFrames} showed (the camera's
+   * field of view; the ball and the bar are ignored): the part of frame t a model of the seen frames
+   * can know. The rest entered at the frame's edge after the last seen frame.
+   */
+  boolean[] seenRegion(int t, int seenFrames) {
+    boolean[] m = new boolean[w * h];
+    for (int s = 0; s < seenFrames; s++) {
+      double dx = offset(panX, t) - offset(panX, s), dy = offset(panY, t) - offset(panY, s);
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          double sx = x + dx, sy = y + dy;
+          m[y * w + x] |= sx >= 0 && sy >= 0 && sx <= w - 1 && sy <= h - 1;
+        }
+      }
+    }
+    return m;
+  }
+
+  private double offset(double pan, int t) {
+    return 8 + (pan >= 0 ? pan * t : -pan * (frames + 40 - t));
+  }
+
   /** Where the ball's centre is at frame t. */
   double[] ballAt(double t) {
     return new double[] {bx + bvx * t + 0.5 * bax * t * t, by + bvy * t + 0.5 * bay * t * t};
@@ -97,8 +120,7 @@ final class Scene implements ClipFrames {
   private ImagePlanes render(int t, boolean withBall) {
     int plane = w * h;
     float[] d = new float[3 * plane];
-    double ox = 8 + (panX >= 0 ? panX * t : -panX * (frames + 40 - t));
-    double oy = 8 + (panY >= 0 ? panY * t : -panY * (frames + 40 - t));
+    double ox = offset(panX, t), oy = offset(panY, t);
     double cx = bx + bvx * t + 0.5 * bax * t * t, cy = by + bvy * t + 0.5 * bay * t * t;
     for (int y = 0; y < h; y++) {
       for (int x = 0; x < w; x++) {
