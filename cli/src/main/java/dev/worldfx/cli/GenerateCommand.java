@@ -119,7 +119,7 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
     }
     ImageSequence out = usage(() -> ImageSequence.parse(output));
     long t0 = System.nanoTime();
-    if (model != null && ExtendModelFile.FORMAT.equals(ExtendModelFile.formatOf(model))) {
+    if (model != null && ExtendModelFile.FORMAT.equals(ShotModel.metadata(model).get("format"))) {
       return extension(out, t0);
     }
     ShotModel shotModel;

@@ -11,7 +11,6 @@ import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -106,17 +105,6 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
   /** Predicted frames 1..frames after the shot, exactly as {@link ShotExtender#predict} gives them for the model. */
   public void predict(int frames, Runnable abortPoll, DoubleConsumer progress, BiConsumer<Integer, ImagePlanes> sink) {
     new ShotExtender(settings, abortPoll, progress).predict(model, frames, sink);
-  }
-
-  /** The file's format from its metadata alone (null when it has none); the file is checked in full by {@link #load}. */
-  public static String formatOf(Path file) {
-    try (Arena arena = Arena.ofConfined()) {
-      return SafeTensors.open(file, arena).metadata().get("format");
-    } catch (NoSuchFileException e) {
-      throw new ShotModelException(file, "no such file");
-    } catch (IOException e) {
-      throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
-    }
   }
 
   /** Writes the model file atomically (a temporary file renamed into place). */
@@ -254,6 +242,10 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
           r.longInteger("seed"));
       Source source = new Source(r.choice("direction", "backward", "forward"), r.integer("sourceFirst"),
           r.integer("sourceLast"), r.positive("frames"));
+      if (source.last() <= source.first()) {
+        throw new ShotModelException(file, "its shot is frames " + source.first() + "-" + source.last()
+            + "; a fitted shot has at least 2");
+      }
       double[] s = r.doubles("cameraStep", 6);
       Affine step = new Affine(s[0], s[1], s[2], s[3], s[4], s[5]);
       int n = r.integer("objectPixels");
@@ -312,14 +304,8 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
           new ObjectMemory.Result(List.copyOf(hidden), occluder, new boolean[plane], new boolean[plane]));
       m.useAppearance = useAppearance;
       return new ExtendModelFile(m, settings, source, alpha, meta);
-    } catch (ShotModelException e) {
-      throw e;
-    } catch (NoSuchFileException e) {
-      throw new ShotModelException(file, "no such file");
-    } catch (IOException e) {
-      throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ShotModelException(file, e.getMessage());
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      throw ShotModelException.of(file, e);
     }
   }
 
@@ -371,11 +357,19 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
     }
 
     long longInteger(String key) {
+      return parsed(key, Long::parseLong, "a whole number");
+    }
+
+    double number(String key) {
+      return parsed(key, Double::parseDouble, "a number");
+    }
+
+    private <T> T parsed(String key, java.util.function.Function<String, T> parse, String what) {
       String v = text(key);
       try {
-        return Long.parseLong(v);
+        return parse.apply(v);
       } catch (NumberFormatException e) {
-        throw new ShotModelException(file, "metadata '" + key + "' is '" + v + "', not a whole number");
+        throw new ShotModelException(file, "metadata '" + key + "' is '" + v + "', not " + what);
       }
     }
 
@@ -393,15 +387,6 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
         throw new ShotModelException(file, "metadata '" + key + "' must be positive, got " + v);
       }
       return v;
-    }
-
-    double number(String key) {
-      String v = text(key);
-      try {
-        return Double.parseDouble(v);
-      } catch (NumberFormatException e) {
-        throw new ShotModelException(file, "metadata '" + key + "' is '" + v + "', not a number");
-      }
     }
 
     double[] doubles(String key, int count) {

@@ -329,10 +329,8 @@ public final class GenerateNode implements Node {
     try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return ((DigestInputStream) in).getMessageDigest().digest();
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ShotModelException(path, "no such file");
     } catch (IOException e) {
-      throw new ShotModelException(path, e.getMessage() != null ? e.getMessage() : e.toString());
+      throw ShotModelException.of(path, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
     }

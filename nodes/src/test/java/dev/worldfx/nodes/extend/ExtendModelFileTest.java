@@ -156,8 +156,8 @@ class ExtendModelFileTest {
     assertTrue(e.getMessage().contains("Generate (VGPNN) shot model"), e.getMessage());
     ShotModelException other = assertThrows(ShotModelException.class, () -> ShotModel.load(file));
     assertTrue(other.getMessage().contains(ExtendModelFile.FORMAT), other.getMessage());
-    assertEquals(ExtendModelFile.FORMAT, ExtendModelFile.formatOf(file));
-    assertEquals(ShotModel.FORMAT, ExtendModelFile.formatOf(vgpnn));
+    assertEquals(ExtendModelFile.FORMAT, ShotModel.metadata(file).get("format"), "told apart by their metadata");
+    assertEquals(ShotModel.FORMAT, ShotModel.metadata(vgpnn).get("format"));
   }
 
   @Test
