@@ -55,8 +55,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
         "      --backtest 8 --report report.json",
-        "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward \\\\",
-        "      --save-model shot.safetensors"})
+        "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png \\",
+        "      --frames 16 --direction forward --save-model shot.safetensors"})
 final class ExtendCommand extends WorkCommand implements Callable<Integer> {
   static final double SAFE_PSNR_DB = 25;
 

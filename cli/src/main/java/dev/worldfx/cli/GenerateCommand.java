@@ -58,7 +58,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "      --frames 48 --seed 3 --save-model shot.safetensors",
         "  worldfx generate --model shot.safetensors --output OUT/%%04d.exr \\",
         "      --frames 48 --seed 4 --report r.json",
-        "  worldfx generate --model extended.safetensors --output OUT/%%04d.png --frames 16"})
+        "  worldfx generate --model extended.safetensors --output OUT/%%04d.png \\",
+        "      --frames 16"})
 final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--reference", paramLabel = "PATTERN", description = "Reference frames, e.g. IN/%%04d.png.")
   String reference;
