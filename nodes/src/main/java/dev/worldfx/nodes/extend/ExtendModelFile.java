@@ -262,7 +262,7 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
       int hiddenCount = r.integer("hiddenObjects");
       List<ObjectMemory.Hidden> hidden = new ArrayList<>();
       for (int i = 0; i < hiddenCount; i++) {
-        int k = st.contains("hidden" + i + ".dx") ? st.tensor("hidden" + i + ".dx").dim(0) : 0;
+        int k = r.length("hidden" + i + ".dx");
         double[] mo = r.doubles("hidden" + i + ".motion", 6);
         hidden.add(new ObjectMemory.Hidden(r.tensor("hidden" + i + ".dx", k), r.tensor("hidden" + i + ".dy", k),
             r.tensor("hidden" + i + ".rgb", k, 3), mo[0], mo[1], mo[2], mo[3], mo[4], mo[5]));
@@ -277,8 +277,8 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
         for (int i = 0; i < p.length; i++) {
           p[i] = Tensor.of(weights, r.tensor("appearance." + WEIGHTS.get(i), shapes[i]), shapes[i]);
         }
-        int steps = st.contains("appearance.losses") ? st.tensor("appearance.losses").dim(0) : 0;
-        int monitored = st.contains("appearance.monitorLosses") ? st.tensor("appearance.monitorLosses").dim(0) : 0;
+        int steps = r.length("appearance.losses");
+        int monitored = r.length("appearance.monitorLosses");
         appearance = new AppearanceModel(p, new ShotExtender.AppearanceTraining(r.tensor("appearance.losses", steps),
             r.tensor("appearance.monitorLosses", monitored), r.positive("appearance.monitorEvery"),
             r.number("appearance.validationGainDb"), r.flag("appearance.used")));
@@ -334,6 +334,12 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
       float[] v = t.toArray();
       read.put(name, v);
       return v;
+    }
+
+    /** The first dimension of a tensor whose length the file decides (0 when absent or a scalar: then reading it fails). */
+    int length(String name) {
+      int[] shape = st.contains(name) ? st.tensor(name).shape() : new int[0];
+      return shape.length == 0 ? 0 : shape[0];
     }
 
     boolean[] mask(String name, int... shape) {
