@@ -2,9 +2,9 @@ package dev.worldfx.cli;
 
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
-import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
+import dev.worldfx.nodes.extend.ExtendModelFile;
 import dev.worldfx.nodes.extend.ExtendShotNode;
 import dev.worldfx.nodes.extend.ShotExtender;
 import dev.worldfx.nodes.jobs.Job;
@@ -16,8 +16,10 @@ import jakarta.inject.Inject;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.DoubleConsumer;
 import picocli.CommandLine.Command;
@@ -43,13 +45,18 @@ import picocli.CommandLine.Model.CommandSpec;
             + "reports are guesses.",
         "Back-test (on by default, --backtest 0 turns it off): the last K real frames are hidden, predicted from "
             + "the rest and scored (PSNR, SSIM); the safe length is the horizon up to which PSNR stays at or above "
-            + "25 dB."},
+            + "25 dB.",
+        "--save-model FILE also writes the fitted model (a safetensors file with its settings and the shot's frame "
+            + "numbers): `worldfx generate --model FILE --frames N` writes the same frames, numbered the same, on any "
+            + "machine, without the source shot; the Generate node renders them in a host (Generator context)."},
     footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern), 3 input error (missing frames, gaps, "
-        + "unreadable files), 4 out of memory, 6 output error (unwritable --output, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
+        + "unreadable files), 4 out of memory, 6 output error (unwritable --output or --save-model, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Examples:",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
-        "      --backtest 8 --report report.json"})
+        "      --backtest 8 --report report.json",
+        "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png \\",
+        "      --frames 16 --direction forward --save-model shot.safetensors"})
 final class ExtendCommand extends WorkCommand implements Callable<Integer> {
   static final double SAFE_PSNR_DB = 25;
 
@@ -64,6 +71,11 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
 
   @Option(names = "--direction", required = true, paramLabel = "forward|backward", description = "Which end to extend.")
   String direction;
+
+  @Option(names = "--save-model", paramLabel = "FILE",
+      description = "Also write the fitted model of the shot here (safetensors): `worldfx generate --model FILE` and the "
+          + "Generate node (Generator) predict the same frames from it, without the source shot.")
+  Path saveModel;
 
   @Option(names = "--backtest", paramLabel = "K", defaultValue = "8",
       description = "Hide and predict the last K real frames first (0 = off; default: ${DEFAULT-VALUE}).")
@@ -157,12 +169,15 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     int nearest = forward ? last : first;
     ImageFiles.Header like = ImageFiles.header(in.file(nearest));
     outputs.requireWritableFolder(out.folder(), "--output");
+    if (saveModel != null) {
+      outputs.requireWritableFolder(saveModel.toAbsolutePath().getParent(), "--save-model");
+    }
     report.put("model", "camera with momentum, background memory, objects with velocity and acceleration, a small "
             + "appearance network trained on the shot (used when the back-test shows it helps)")
         .put("input", in.pattern()).put("output", out.pattern())
         .put("inputFrames", Json.object("first", numbers.getFirst(), "last", numbers.getLast()))
         .put("direction", direction.toLowerCase(Locale.ROOT)).put("quality", finalQuality ? "final" : "draft")
-        .put("seed", solve.seed);
+        .put("seed", solve.seed).put("savedModel", saveModel == null ? null : saveModel.toString());
     PngClip clip = new PngClip(in, numbers, bounds);
     ClipFrames shot = forward ? clip : clip.reversed();
     // the solve is a job on this machine's web panel (worldfx panel shows it, and can cancel it)
@@ -179,6 +194,14 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     long start = System.nanoTime();
     Progress progress = new Progress(console, report, "extend");
     ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, solve.seed);
+    // the new frames are written like the nearest real frame: its depth, its header, its alpha
+    Look look;
+    float[] alpha;
+    try (Arena arena = Arena.ofConfined()) {
+      FrameView template = ImageFiles.read(arena, in.file(nearest));
+      look = new Look(template.depth(), like);
+      alpha = alphaOf(template, bounds);
+    }
     // the panel's cancel and Ctrl-C both stop the solve; the panel shows one bar over back-test, fit and predict
     Runnable abort = job.abortPoll(cancel::check);
     DoubleConsumer board = job.progressTo(f -> { });
@@ -230,6 +253,17 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
           job::loss).fit(shot);
     }
     model.useAppearance = bt != null && bt.appearanceHelps();
+    if (saveModel != null) {
+      Map<String, String> extra = new LinkedHashMap<>(look.metadata());
+      extra.put("boundsX", Integer.toString(bounds.x1())); // an EXR's data window need not start at 0
+      extra.put("boundsY", Integer.toString(bounds.y1()));
+      ExtendModelFile file = new ExtendModelFile(model, settings, new ExtendModelFile.Source(forward, first, last,
+          frames), like.alpha() ? alpha : null, extra);
+      try (var p = report.phase("saveModel")) {
+        outputs.replace(saveModel, file::save);
+      }
+      console.message("extend", "wrote the shot model to " + saveModel);
+    }
     double[] cam = model.cameraVelocity();
     report.put("camera", Json.object("vx", Json.fixed(cam[0], 4), "vy", Json.fixed(cam[1], 4)))
         .put("objectPixels", model.objectPixels());
@@ -257,9 +291,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     }
     List<Integer> written = new ArrayList<>();
     report.put("written", written);
-    try (Arena arena = Arena.ofShared(); var p = report.phase("predict")) {
-      FrameView template = ImageFiles.read(arena, in.file(nearest));
-      PixelDepth depth = template.depth();
+    try (var p = report.phase("predict")) {
       long[] t0 = {System.nanoTime()};
       job.phase("predicting " + frames + " frame(s)");
       // on the console the frames written are the progress here
@@ -268,16 +300,8 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
         if (h == 1) {
           job.preview("result", number, "first added frame", Thumbnail.rgb(planes));
         }
-        try (Arena a = Arena.ofConfined()) {
-          FrameView f = FrameView.allocate(a, bounds, depth, Components.RGBA);
-          planes.storeInto(f, bounds);
-          for (int y = bounds.y1(); y < bounds.y2(); y++) {
-            for (int x = bounds.x1(); x < bounds.x2(); x++) {
-              f.store(x, y, 3, template.alpha(x, y)); // alpha of the nearest real frame
-            }
-          }
-          Path file = out.file(number);
-          outputs.replace(file, tmp -> ImageFiles.encode(f, file, tmp, like));
+        try {
+          writeFrame(outputs, planes, alpha, look, out.file(number));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);
         }
@@ -291,6 +315,37 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     console.summary(String.format(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s",
         Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total));
     return Main.EXIT_OK;
+  }
+
+  /** The frame's alpha as [H,W] (1 where it has none). */
+  private static float[] alphaOf(FrameView frame, RectI bounds) {
+    int w = bounds.width();
+    float[] a = new float[w * bounds.height()];
+    for (int y = bounds.y1(); y < bounds.y2(); y++) {
+      for (int x = bounds.x1(); x < bounds.x2(); x++) {
+        a[(y - bounds.y1()) * w + (x - bounds.x1())] = frame.alpha(x, y);
+      }
+    }
+    return a;
+  }
+
+  /**
+   * Writes a predicted frame as `extend` does (all or nothing): in {@code look}'s depth and header, over
+   * its bounds, with {@code alpha} ([H,W], the nearest real frame's).
+   */
+  static void writeFrame(OutputFiles outputs, ImagePlanes planes, float[] alpha, Look look, Path file)
+      throws IOException {
+    RectI bounds = look.header().bounds();
+    try (Arena a = Arena.ofConfined()) {
+      FrameView f = FrameView.allocate(a, bounds, look.depth(), Components.RGBA);
+      planes.storeInto(f, bounds);
+      for (int y = bounds.y1(); y < bounds.y2(); y++) {
+        for (int x = bounds.x1(); x < bounds.x2(); x++) {
+          f.store(x, y, 3, alpha[(y - bounds.y1()) * bounds.width() + (x - bounds.x1())]);
+        }
+      }
+      outputs.replace(file, tmp -> ImageFiles.encode(f, file, tmp, look.header()));
+    }
   }
 
   /** A part's fractions to the console as they are and to the board mapped into [from, to] of the whole. */

@@ -1,23 +1,26 @@
 package dev.worldfx.cli;
 
-import dev.worldfx.cli.exr.ExrPixelType;
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.extend.ExtendModelFile;
 import dev.worldfx.nodes.generate.ShotModel;
+import dev.worldfx.nodes.generate.ShotModelException;
 import dev.worldfx.nodes.generate.Video;
 import dev.worldfx.nodes.generate.VideoGpnn;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntUnaryOperator;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,20 +44,28 @@ import picocli.CommandLine.Model.CommandSpec;
             + "a longer sample is one generated shot, not clips joined end to end.",
         "Frames are numbered from --start (default: the reference's first number; 0 with --model); RGB, opaque, "
             + "written like the reference (a model file remembers it): PNG 8-bit from 8-bit PNGs, else 16-bit; EXR "
-            + "half from half EXRs, else float. The output's extension (.png or .exr) picks the format."},
-    footer = {"", "Exit codes: 0 done, 2 usage error, 3 input error (missing or unequal frames, gaps, unreadable "
+            + "half from half EXRs, else float. The output's extension (.png or .exr) picks the format.",
+        "--model also takes an ExtendShot model (`worldfx extend --save-model`): then the frames predicted after "
+            + "(or, backward, before) its shot are written, 1 to N, the same bytes `worldfx extend --frames N` writes, "
+            + "numbered as extend numbers them (the continuation of the shot's numbers) unless --start gives the lowest "
+            + "number (frames stay in time order). Its prediction was fixed when it was fitted: --seed other than the "
+            + "model's seed and --variation are refused (exit 2)."},
+    footer = {"", "Exit codes: 0 done, 2 usage error (also --seed or --variation with an ExtendShot model), 3 input error (missing or unequal frames, gaps, unreadable "
         + "files, a damaged or foreign model file), 4 out of memory, 6 output error (unwritable --output or "
         + "--save-model, disk full), 130 cancelled (Ctrl-C).",
         "", "Examples:",
         "  worldfx generate --reference IN/%%04d.png --output OUT/%%04d.png \\",
         "      --frames 48 --seed 3 --save-model shot.safetensors",
         "  worldfx generate --model shot.safetensors --output OUT/%%04d.exr \\",
-        "      --frames 48 --seed 4 --report r.json"})
+        "      --frames 48 --seed 4 --report r.json",
+        "  worldfx generate --model extended.safetensors --output OUT/%%04d.png \\",
+        "      --frames 16"})
 final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--reference", paramLabel = "PATTERN", description = "Reference frames, e.g. IN/%%04d.png.")
   String reference;
 
-  @Option(names = "--model", paramLabel = "FILE", description = "A shot model file written by --save-model.")
+  @Option(names = "--model", paramLabel = "FILE",
+      description = "A shot model file written by --save-model, or an ExtendShot model by `worldfx extend --save-model`.")
   Path model;
 
   @Option(names = "--output", required = true, paramLabel = "PATTERN", description = "New frames, e.g. OUT/%%04d.png.")
@@ -63,7 +74,8 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--frames", required = true, paramLabel = "N", description = "How many frames to generate.")
   int frames;
 
-  @Option(names = "--seed", defaultValue = "0", description = "Same seed and inputs, same pixels (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--seed", defaultValue = "0",
+      description = "Same seed and inputs, same pixels (default: ${DEFAULT-VALUE}; an ExtendShot model keeps its own).")
   int seed;
 
   @Option(names = "--variation", defaultValue = "0.25", paramLabel = "V",
@@ -73,7 +85,8 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Option(names = "--save-model", paramLabel = "FILE", description = "Also write the reference's shot model here.")
   Path saveModel;
 
-  @Option(names = "--start", paramLabel = "NUMBER", description = "Number of the first generated frame.")
+  @Option(names = "--start", paramLabel = "NUMBER",
+      description = "Number of the first generated frame (with an ExtendShot model: the lowest number).")
   Integer start;
 
   @Mixin
@@ -86,35 +99,6 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
   @Inject
   GenerateCommand(Io io) {
     super(io);
-  }
-
-  /**
-   * How the frames are written: the reference's depth and file header (a model file keeps them
-   * in its metadata). Generated frames are RGB, so the header never asks for alpha.
-   */
-  private record Look(PixelDepth depth, ImageFiles.Header header) {
-    static Look of(PixelDepth depth, ExrPixelType exrType, RectI bounds) {
-      return new Look(depth, new ImageFiles.Header(bounds, false, exrType));
-    }
-
-    /** Metadata entries for the model file; bitsPerChannel as before, pixelType only for EXR references. */
-    Map<String, String> metadata() {
-      Map<String, String> m = new LinkedHashMap<>();
-      ExrPixelType exr = header.exrType();
-      m.put("bitsPerChannel", exr == null ? (depth == PixelDepth.SHORT ? "16" : "8") : Integer.toString(exr.bits()));
-      if (exr != null) {
-        m.put("pixelType", exr == ExrPixelType.HALF ? "half" : "float");
-      }
-      return m;
-    }
-
-    static Look fromMetadata(Map<String, String> meta, RectI bounds) {
-      String pixelType = meta.get("pixelType");
-      if (pixelType != null) {
-        return of(PixelDepth.FLOAT, "half".equals(pixelType) ? ExrPixelType.HALF : ExrPixelType.FLOAT, bounds);
-      }
-      return of("16".equals(meta.get("bitsPerChannel")) ? PixelDepth.SHORT : PixelDepth.BYTE, null, bounds);
-    }
   }
 
   @Override
@@ -136,6 +120,9 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
     }
     ImageSequence out = usage(() -> ImageSequence.parse(output));
     long t0 = System.nanoTime();
+    if (model != null && ExtendModelFile.FORMAT.equals(ShotModel.metadata(model).get("format"))) {
+      return extension(out, t0);
+    }
     ShotModel shotModel;
     Look look;
     int firstNumber;
@@ -229,6 +216,79 @@ final class GenerateCommand extends WorkCommand implements Callable<Integer> {
     console.summary(String.format(Locale.ROOT, "worldfx generate: wrote frames %d-%d to %s in %.2f s", firstNumber,
         firstNumber + frames - 1, out, total));
     return Main.EXIT_OK;
+  }
+
+  /**
+   * --model names an ExtendShot model (`worldfx extend --save-model`): its predicted frames 1..N,
+   * written byte for byte as `worldfx extend` wrote them. The prediction was fixed when the model was
+   * fitted, so a --seed other than the model's, or a --variation, is a usage error, not ignored.
+   */
+  private int extension(ImageSequence out, long t0) throws IOException {
+    ExtendModelFile m = ExtendModelFile.load(model);
+    CommandLine.ParseResult given = spec.commandLine().getParseResult();
+    if (given.hasMatchedOption("--variation")) {
+      throw new ParameterException(spec.commandLine(), "--variation does not apply to an ExtendShot model: its "
+          + "prediction has no variation; leave --variation out");
+    }
+    if (given.hasMatchedOption("--seed") && seed != m.settings().seed()) {
+      throw new ParameterException(spec.commandLine(), "--seed " + seed + ": this ExtendShot model was fitted with seed "
+          + m.settings().seed() + " and its frames were fixed then; leave --seed out or give " + m.settings().seed());
+    }
+    ExtendModelFile.Source source = m.source();
+    // extend's numbers by default; --start is the lowest number, frames in time order (backward: nearest the shot last)
+    IntUnaryOperator number = h -> start == null ? source.number(h) : source.forward() ? start + h - 1 : start + frames - h;
+    int lowest = Math.min(number.applyAsInt(1), number.applyAsInt(frames));
+    int highest = Math.max(number.applyAsInt(1), number.applyAsInt(frames));
+    if (lowest < 0) {
+      throw new IllegalArgumentException("predicting " + frames + " frames before frame " + source.first()
+          + " would need negative frame numbers; give --start");
+    }
+    Map<String, String> meta = m.metadata();
+    int x = origin(meta, "boundsX"), y = origin(meta, "boundsY");
+    RectI bounds = new RectI(x, y, x + m.width(), y + m.height());
+    Look look = Look.fromMetadata(meta, bounds).withAlpha(m.alpha() != null);
+    float[] alpha = m.alpha();
+    if (alpha == null) {
+      alpha = new float[m.width() * m.height()];
+      java.util.Arrays.fill(alpha, 1f);
+    }
+    float[] frameAlpha = alpha;
+    prepareOutputs(out);
+    report.put("method", ExtendModelFile.METHOD).put("model", "ExtendShot: the fitted model of a shot, predicted")
+        .put("modelFile", model.toString()).put("output", out.pattern()).put("width", m.width())
+        .put("height", m.height()).put("frames", frames).put("direction", source.forward() ? "forward" : "backward")
+        .put("sourceFrames", Json.object("first", source.first(), "last", source.last()))
+        .put("firstNumber", lowest).put("seed", m.settings().seed())
+        .put("quality", m.settings().finalQuality() ? "final" : "draft");
+    console.message("generate", m.toString());
+    Progress progress = new Progress(console, report, "generate");
+    try (var p = report.phase("predict")) {
+      long[] tf = {System.nanoTime()};
+      m.predict(frames, cancel::check, f -> { }, (h, planes) -> {
+        int n = number.applyAsInt(h);
+        try {
+          ExtendCommand.writeFrame(outputs, planes, frameAlpha, look, out.file(n));
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+        long now = System.nanoTime();
+        progress.frame(n, h, frames, (now - tf[0]) / 1e9);
+        tf[0] = now;
+      });
+    }
+    console.summary(String.format(Locale.ROOT, "worldfx generate: wrote the predicted frames %d-%d to %s in %.2f s",
+        lowest, highest, out, (System.nanoTime() - t0) / 1e9));
+    return Main.EXIT_OK;
+  }
+
+  /** Where the shot's frames start (an EXR data window need not start at 0; absent: 0). */
+  private int origin(Map<String, String> meta, String key) {
+    String v = meta.get(key);
+    try {
+      return v == null ? 0 : Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      throw new ShotModelException(model, "metadata '" + key + "' is '" + v + "', not a whole number");
+    }
   }
 
   /** Fails in a second, before any sampling, where an output cannot be written. */

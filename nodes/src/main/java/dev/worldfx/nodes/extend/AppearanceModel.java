@@ -41,7 +41,8 @@ final class AppearanceModel {
   private final Tensor w1, b1, w2, b2, w3, b3;
   final ShotExtender.AppearanceTraining training;
 
-  private AppearanceModel(Tensor[] p, ShotExtender.AppearanceTraining training) {
+  /** The network with weights {@code p} = w1, b1, w2, b2, w3, b3 (as {@link #parameters}), e.g. read from a model file. */
+  AppearanceModel(Tensor[] p, ShotExtender.AppearanceTraining training) {
     this.w1 = p[0];
     this.b1 = p[1];
     this.w2 = p[2];
@@ -49,6 +50,11 @@ final class AppearanceModel {
     this.w3 = p[4];
     this.b3 = p[5];
     this.training = training;
+  }
+
+  /** The weights: w1 [16,3,3,3], b1 [16], w2 [16,16,3,3], b2 [16], w3 [3,16,3,3], b3 [3]. */
+  Tensor[] parameters() {
+    return new Tensor[] {w1, b1, w2, b2, w3, b3};
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.worldfx.nodes.Shot;
 import dev.worldfx.nodes.cache.CacheKey;
 import dev.worldfx.nodes.cache.DefaultCache;
 import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.extend.ExtendModelFile;
 import dev.worldfx.nodes.extend.PlanesRecord;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
@@ -45,21 +46,31 @@ import java.util.function.Supplier;
  *
  * <p>Generator context: the model comes from the shot model file; frame t shows sample frame
  * floor(t) modulo the sample length (Frames, or the model's own length), alpha 1 inside the model's
- * frame [0,W)x[0,H) and 0 outside. With no model file it renders the seeded noise a sample starts
- * from (a documented test pattern, {@link #noise}) and says so.
+ * frame [0,W)x[0,H) and 0 outside. The file may instead be an ExtendShot model
+ * ({@link ExtendModelFile}, `worldfx extend --save-model`): frame t then shows the predicted frame
+ * (floor(t) modulo the length) + 1 after the shot it was fitted to (the length: Frames, or the frames
+ * `extend` added when it wrote the file), the same bits `worldfx extend` writes; Seed and Variation do
+ * not apply to it. With no model file it renders the seeded noise a sample starts from (a documented
+ * test pattern, {@link #noise}) and says so.
  *
  * <p>Cache key of a sample frame: node, {@link #SOLVER_REVISION}, seed, variation, sample length, the
- * frame's index, and the SHA-256 of every reference frame (Filter) or of the model file (Generator).
+ * frame's index, and the SHA-256 of every reference frame (Filter) or of the model file (Generator);
+ * of a predicted frame: node, {@link #EXTEND_REVISION} with ExtendShot's solver revision, length, index
+ * and the SHA-256 of the model file.
  */
 public final class GenerateNode implements Node {
   public static final String ID = "dev.worldfx.Generate";
   static final String SOLVER_REVISION = "vgpnn-1";
+  /** Cache revision of an ExtendShot model's frames (followed by ExtendShot's own solver revision). */
+  static final String EXTEND_REVISION = "extend-model-1/";
 
   private static final NodeDescriptor DESCRIPTOR = new NodeDescriptor(ID, 1, 0, "WorldFX Generate",
       "Makes new frames from a reference shot's own space-time patches (VGPNN, Haim et al., ECCV 2022): the same "
           + "kind of content and motion, rearranged; the seed picks the sample. Filter: the source shot is the "
           + "reference. Generator: samples a shot model file written by `worldfx generate --save-model`. The model is "
-          + "non-parametric (the reference's patch pyramid); no network is trained. No text prompts.",
+          + "non-parametric (the reference's patch pyramid); no network is trained. The Generator also renders an "
+          + "ExtendShot model written by `worldfx extend --save-model`: the frames predicted after its shot. No text "
+          + "prompts.",
       EnumSet.of(NodeContext.GENERATOR, NodeContext.FILTER),
       List.of(
           ClipSpec.source(EnumSet.of(NodeContext.FILTER)),
@@ -141,20 +152,26 @@ public final class GenerateNode implements Node {
     }
     Path path = Path.of(file);
     byte[] digest = fileDigest(path);
+    Map<String, String> meta = ShotModel.metadata(path);
     int requested = ctx.params().getInt(GenerateParams.FRAMES.name());
-    int length = requested > 0 ? requested : framesOf(path);
+    int length = requested > 0 ? requested : framesOf(path, meta);
     int index = Math.floorMod((int) Math.floor(ctx.time()), length);
-    ImagePlanes frame = sampleFrame(ctx, List.of(digest), length, index, null, () -> ShotModel.load(path));
+    ImagePlanes frame = ExtendModelFile.FORMAT.equals(meta.get("format"))
+        ? extensionFrame(ctx, path, digest, length, index)
+        : sampleFrame(ctx, List.of(digest), length, index, null, () -> ShotModel.load(path));
     RectI bounds = new RectI(0, 0, frame.width(), frame.height());
     store(ctx, out, frame, bounds, null);
   }
 
-  /** The model's own length from its metadata (cheap: the file is checked in full when it is sampled). */
-  private static int framesOf(Path path) {
-    Map<String, String> meta = ShotModel.metadata(path);
-    if (!ShotModel.FORMAT.equals(meta.get("format"))) {
+  /**
+   * The model's own length from its metadata (cheap: the file is checked in full when it is used):
+   * a VGPNN model's reference length, or the frames an ExtendShot model was written to add.
+   */
+  private static int framesOf(Path path, Map<String, String> meta) {
+    String format = meta.get("format");
+    if (!ShotModel.FORMAT.equals(format) && !ExtendModelFile.FORMAT.equals(format)) {
       throw new ShotModelException(path, "not a WorldFX shot model (metadata 'format' is "
-          + (meta.get("format") == null ? "missing" : "'" + meta.get("format") + "'") + ")");
+          + (format == null ? "missing" : "'" + format + "'") + ")");
     }
     String frames = meta.get("frames");
     try {
@@ -167,6 +184,36 @@ public final class GenerateNode implements Node {
     }
     throw new ShotModelException(path, "metadata 'frames' is " + (frames == null ? "missing" : "'" + frames + "'")
         + ", not a positive whole number");
+  }
+
+  /**
+   * Frame {@code index} of an ExtendShot model's extension: predicted frame index + 1. Prediction is
+   * sequential (each frame anchors on the one before), so frames 1..length are predicted in one go and
+   * all stored; the seed and variation do not apply (the model was fitted with its own seed).
+   */
+  private ImagePlanes extensionFrame(RenderContext ctx, Path path, byte[] digest, int length, int index) {
+    IntFunction<CacheKey> key = i -> CacheKey.builder(ID, EXTEND_REVISION + ExtendModelFile.solverRevision(), 0)
+        .param("length", length).param("frame", i).param("context", "generator").input("model", 0, digest).build();
+    return cachedFrame(ctx, key, index, () -> {
+      ExtendModelFile model = ExtendModelFile.load(path);
+      SequenceCache store = cache.get();
+      ImagePlanes[] mine = new ImagePlanes[1];
+      IOException[] failed = new IOException[1];
+      model.predict(length, ctx::checkAbort, ctx::progress, (h, frame) -> {
+        try {
+          store.put(key.apply(h - 1), Map.of("frame", Integer.toString(h - 1)), PlanesRecord.encode(frame));
+        } catch (IOException e) {
+          failed[0] = e;
+        }
+        if (h - 1 == index) {
+          mine[0] = frame;
+        }
+      });
+      if (failed[0] != null) {
+        throw failed[0];
+      }
+      return mine[0];
+    });
   }
 
   /** Writes RGB over {@code bounds}; alpha from {@code alphaOf} (byte-exact), or 1; zero outside {@code bounds}. */
@@ -217,6 +264,23 @@ public final class GenerateNode implements Node {
       }
       return k.build();
     };
+    return cachedFrame(ctx, key, index, () -> {
+      ShotModel m = model != null ? model.get() : ShotModel.build(Video.of(reference.get()), ShotModel.Pyramid.DEFAULT);
+      Video sample = VideoGpnn.sample(m, length, seed, variation, ctx::checkAbort, ctx::progress);
+      SequenceCache store = cache.get();
+      for (int i = 0; i < length; i++) {
+        store.put(key.apply(i), Map.of("frame", Integer.toString(i)), PlanesRecord.encode(sample.frame(i)));
+      }
+      return sample.frame(index);
+    });
+  }
+
+  /**
+   * Frame {@code index} from the cache under {@code key}, or {@code solve}d (which stores every frame
+   * it makes) under the solve lock, so two renders never solve the same thing at once.
+   */
+  private ImagePlanes cachedFrame(RenderContext ctx, IntFunction<CacheKey> key, int index,
+                                  java.util.concurrent.Callable<ImagePlanes> solve) {
     SequenceCache store = cache.get();
     try {
       Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(index));
@@ -225,15 +289,7 @@ public final class GenerateNode implements Node {
       }
       return store.withSolveLock(key.apply(-1), () -> {
         Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(index));
-        if (again.isPresent()) {
-          return again.get();
-        }
-        ShotModel m = model != null ? model.get() : ShotModel.build(Video.of(reference.get()), ShotModel.Pyramid.DEFAULT);
-        Video sample = VideoGpnn.sample(m, length, seed, variation, ctx::checkAbort, ctx::progress);
-        for (int i = 0; i < length; i++) {
-          store.put(key.apply(i), Map.of("frame", Integer.toString(i)), PlanesRecord.encode(sample.frame(i)));
-        }
-        return sample.frame(index);
+        return again.isPresent() ? again.get() : solve.call();
       });
     } catch (IllegalArgumentException e) {
       throw new NodeException("Generate: " + e.getMessage(), e);
@@ -273,10 +329,8 @@ public final class GenerateNode implements Node {
     try (InputStream in = new DigestInputStream(Files.newInputStream(path), MessageDigest.getInstance("SHA-256"))) {
       in.transferTo(java.io.OutputStream.nullOutputStream());
       return ((DigestInputStream) in).getMessageDigest().digest();
-    } catch (java.nio.file.NoSuchFileException e) {
-      throw new ShotModelException(path, "no such file");
     } catch (IOException e) {
-      throw new ShotModelException(path, e.getMessage() != null ? e.getMessage() : e.toString());
+      throw ShotModelException.of(path, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java runtime", e);
     }

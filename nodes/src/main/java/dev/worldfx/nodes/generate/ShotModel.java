@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -241,23 +240,20 @@ public record ShotModel(Pyramid pyramid, Video[] levels) {
         }
       }
       return model;
-    } catch (ShotModelException e) {
-      throw e;
-    } catch (NoSuchFileException e) {
-      throw new ShotModelException(file, "no such file");
-    } catch (IOException e) {
-      throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
-    } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ShotModelException(file, e.getMessage());
+    } catch (IOException | IllegalArgumentException | IllegalStateException e) {
+      throw ShotModelException.of(file, e);
     }
   }
 
-  /** A model file's metadata (checked by {@link #load} first: call this after it). */
+  /**
+   * A model file's metadata, unchecked: to tell the kinds of model file apart (its {@code format}), or
+   * after {@link #load} has checked the file.
+   */
   public static Map<String, String> metadata(Path file) {
     try (Arena arena = Arena.ofConfined()) {
       return Map.copyOf(SafeTensors.open(file, arena).metadata());
     } catch (IOException e) {
-      throw new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
+      throw ShotModelException.of(file, e);
     }
   }
 
