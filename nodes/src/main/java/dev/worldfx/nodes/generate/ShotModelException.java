@@ -18,6 +18,8 @@ public final class ShotModelException extends NodeException {
     if (e instanceof NoSuchFileException) {
       return new ShotModelException(file, "no such file");
     }
-    return new ShotModelException(file, e.getMessage() != null ? e.getMessage() : e.toString());
+    String problem = e.getMessage() != null ? e.getMessage() : e.toString();
+    String named = file + ": "; // the reader's own message often starts with the file already
+    return new ShotModelException(file, problem.startsWith(named) ? problem.substring(named.length()) : problem);
   }
 }
