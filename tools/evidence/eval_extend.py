@@ -1,15 +1,19 @@
 #!/usr/bin/env python3
 """Scores `worldfx extend` against the hidden real future of a PNG sequence.
 
-    eval_extend.py FRAMES_DIR [--hide 16] [--worldfx ./worldfx] [--quality draft] [--json out.json]
+    eval_extend.py FRAMES_DIR [--hide 16] [--direction forward|backward] [--worldfx ./worldfx]
+                   [--quality draft] [--json out.json]
 
 FRAMES_DIR holds a shot as NNNN.png (e.g. a make-shots.sh `truth/` folder). The last --hide
-frames are hidden: the rest are copied to a temp folder and extended forward by --hide frames
-with `worldfx extend`; each predicted frame is compared with the hidden real one (PSNR over RGB,
-8-bit scale) side by side with two references computed here: freeze-last-frame, and the last
-frame moved along its own flow (OpenCV Farneback flow from the last frame to the one before,
-applied h times: constant velocity per pixel). Prints PSNR per horizon 1, 4, 8, 16, and the safe
-length measured on the hidden frames (PSNR >= 25 dB) next to the one worldfx's back-test predicted.
+frames (--direction backward: the first) are hidden: the rest are copied to a temp folder and
+extended by --hide frames with `worldfx extend`; each predicted frame is compared with the hidden
+real one (PSNR over RGB, 8-bit scale) side by side with two references computed here:
+freeze-last-frame, and the last frame moved along its own flow (OpenCV Farneback flow from the
+last frame to the one before, applied h times: constant velocity per pixel); backward, "last"
+is the first seen frame and time runs the other way. Prints PSNR per horizon 1, 4, 8, 16, the
+colour drift (largest difference of a channel's mean between the predicted and the real frame,
+8-bit levels), and the safe length measured on the hidden frames (PSNR >= 25 dB) next to the one
+worldfx's back-test predicted.
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 import numpy as np
@@ -27,13 +31,17 @@ def main():
     ap.add_argument("--hide", type=int, default=16)
     ap.add_argument("--worldfx", default=os.path.join(os.path.dirname(__file__), "..", "..", "worldfx"))
     ap.add_argument("--quality", default="draft")
+    ap.add_argument("--direction", default="forward", choices=["forward", "backward"])
     ap.add_argument("--json")
     a = ap.parse_args()
     names = sorted(f for f in os.listdir(a.frames) if re.fullmatch(r"\d+\.png", f))
     if len(names) < a.hide + 3:
         sys.exit(f"eval_extend: {len(names)} frames in {a.frames}; need at least {a.hide + 3}")
     digits = len(names[0]) - 4
-    seen, hidden = names[:-a.hide], names[-a.hide:]
+    if a.direction == "forward":
+        seen, hidden = names[:-a.hide], names[-a.hide:]
+    else:  # hidden[k-1] is k frames before the first seen one; seen[-1] the frame the prediction starts from
+        seen, hidden = names[a.hide:][::-1], names[:a.hide][::-1]
     tmp = tempfile.mkdtemp(prefix="eval-extend-")
     try:
         os.makedirs(os.path.join(tmp, "in"))
@@ -41,7 +49,7 @@ def main():
             shutil.copy(os.path.join(a.frames, n), os.path.join(tmp, "in", n))
         pattern = "%0" + str(digits) + "d.png"
         cmd = [a.worldfx, "extend", "--input", os.path.join(tmp, "in", pattern), "--output",
-               os.path.join(tmp, "out", pattern), "--frames", str(a.hide), "--direction", "forward",
+               os.path.join(tmp, "out", pattern), "--frames", str(a.hide), "--direction", a.direction,
                "--quality", a.quality, "--backtest", "8", "--report", os.path.join(tmp, "report.json")]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
@@ -61,15 +69,16 @@ def main():
             # content at p in frame last+k was at p + k*flow(p) in the last frame (constant velocity)
             extrap = cv2.remap(last, xs + k * flow[..., 0], ys + k * flow[..., 1], cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
+            drift = float(np.max(np.abs(ours.reshape(-1, 3).mean(0) - truth.reshape(-1, 3).mean(0))))
             rows.append({"horizon": k, "ours": psnr(ours, truth), "freeze": psnr(last, truth),
-                         "flow": psnr(extrap, truth)})
-        print(f"{a.frames}: {len(seen)} frames seen, {a.hide} hidden; PSNR dB (8-bit) per horizon")
-        print("  horizon    ours  freeze    flow   margin over the better reference")
+                         "flow": psnr(extrap, truth), "colourDrift": drift})
+        print(f"{a.frames}: {len(seen)} frames seen, {a.hide} hidden ({a.direction}); PSNR dB (8-bit) per horizon")
+        print("  horizon    ours  freeze    flow   margin over the better reference   colour drift")
         for row in rows:
             if row["horizon"] in (1, 4, 8, 16):
                 best = max(row["freeze"], row["flow"])
                 print(f"  {row['horizon']:7d} {row['ours']:7.2f} {row['freeze']:7.2f} {row['flow']:7.2f}   "
-                      f"{row['ours'] - best:+.2f}")
+                      f"{row['ours'] - best:+.2f}                          {row['colourDrift']:.2f}")
         bt = report.get("backtest")
         measured = 0
         while measured < len(rows) and rows[measured]["ours"] >= 25.0:

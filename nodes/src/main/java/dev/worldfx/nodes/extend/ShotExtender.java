@@ -288,7 +288,10 @@ public final class ShotExtender {
 
   /** Frames back from the last one over which the background's velocity is measured. */
   static final int[] VELOCITY_BASELINES = {1, 4, 8};
-  /** Mean absolute RGB difference above which a baseline's match is taken for an occlusion. */
+  /**
+   * Mean absolute RGB difference above which a baseline's match is taken for an occlusion (for
+   * pixels brighter than 1, HDR, this fraction of their level).
+   */
   static final float BASELINE_MISMATCH = 0.1f;
 
   /**
@@ -326,11 +329,12 @@ public final class ShotExtender {
           continue;
         }
         bilinear(back.data(), w, h, x, y, sample, 0, 1);
-        float diff = 0;
+        float diff = 0, level = 0;
         for (int c = 0; c < 3; c++) {
           diff += Math.abs(last.data()[c * plane + p] - sample[c]) / 3;
+          level += Math.abs(last.data()[c * plane + p]) / 3;
         }
-        if (k > 1 && diff > BASELINE_MISMATCH) {
+        if (k > 1 && diff > BASELINE_MISMATCH * Math.max(1, level)) { // relative above 1 (HDR highlights)
           continue;
         }
         num[p] += k * d[p];
