@@ -815,7 +815,7 @@ public final class ShotExtender {
           bilinear(previous, w, h, Math.clamp(back.x(p % w, p / w), 0, w - 1), Math.clamp(back.y(p % w, p / w), 0, h - 1),
               anchor, p, plane);
         }
-        out = fillHoles(patchMatch, out, hole, anchor, w, h, t);
+        out = fillHoles(patchMatch, out, hole, anchor, edgeStreak(m, t, hole), w, h, t);
       }
       ImagePlanes frame = new ImagePlanes(3, h, w, out);
       if (m.appearance != null && m.useAppearance) {
@@ -954,7 +954,33 @@ public final class ShotExtender {
    * equation with the known pixels as boundary). What enters the frame is unknowable; a smooth
    * continuation is the least wrong guess, where invented texture would be confidently wrong.
    */
-  private float[] fillHoles(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, int w, int h, int t) {
+  /** Pixels over which new content at the frame's edge goes from the edge's streak to the smooth fill. */
+  static final double EDGE_CONTINUATION = 4;
+
+  /**
+   * For each hole pixel, the last frame sampled where the background's motion says it came from,
+   * clamped into the frame (the edge pixels drawn out along the motion); NaN where that sample
+   * falls on an object of the last frame (it would smear the object into the new strip).
+   */
+  private static float[] edgeStreak(Model m, int t, boolean[] hole) {
+    int w = m.w, h = m.h, plane = w * h;
+    float[] s = new float[3 * plane];
+    for (int p = 0; p < plane; p++) {
+      if (!hole[p]) {
+        continue;
+      }
+      double x = Math.clamp(p % w + t * m.bgFlow[p], 0, w - 1), y = Math.clamp(p / w + t * m.bgFlow[plane + p], 0, h - 1);
+      if (m.lastObjects[(int) Math.round(y) * w + (int) Math.round(x)]) {
+        s[p] = Float.NaN;
+        continue;
+      }
+      bilinear(m.last.data(), w, h, x, y, s, p, plane);
+    }
+    return s;
+  }
+
+  private float[] fillHoles(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, float[] streak, int w,
+                            int h, int t) {
     boolean[] inner = new boolean[hole.length];
     boolean[] edge = new boolean[hole.length];
     boolean anyInner = false, anyEdge = false;
@@ -984,8 +1010,65 @@ public final class ShotExtender {
       }
       r = new PoissonBlender(1e-4).blendInterior(new ImagePlanes(3, h, w, r), new ImagePlanes(3, h, w,
           new float[r.length]), new HoleMask(h, w, edge)).image().data();
+      continueEdges(r, streak, edge, w, h);
     }
     return r;
+  }
+
+  /**
+   * New content entering at the frame's edge is unknowable; what predicts it best is, next to the
+   * edge, the edge drawn out along the motion (the strip's first pixels are usually the continuation
+   * of what the last column shows), and further in, the smooth membrane (a streak is as wrong as
+   * any guess there, and a smooth fill errs less). {@code r} holds the membrane; each edge-hole
+   * pixel becomes membrane + exp(-d / {@link #EDGE_CONTINUATION}) x (streak - membrane), d its
+   * distance (chamfer, 8-connected) from the nearest known pixel. Measured against the membrane
+   * alone (horizons 1 / 8): synthetic camera pan of ShotExtenderTest 38.6 -> 40.8 / 28.8 -> 29.2 dB;
+   * Debian kivy clip 32.7 -> 33.0 / 24.9 -> 25.1; photo pan 43.9 -> 43.7 / 27.9 -> 27.9. A longer
+   * reach (12 px) did better on the synthetic pan (41.6 / 29.3) and worse on the photo (43.3 /
+   * 27.6): fine texture does not continue far.
+   */
+  static void continueEdges(float[] r, float[] streak, boolean[] edge, int w, int h) {
+    int plane = w * h;
+    float[] d = chamferDistance(edge, w, h);
+    for (int p = 0; p < plane; p++) {
+      if (!edge[p] || Float.isNaN(streak[p])) {
+        continue;
+      }
+      float g = (float) Math.exp(-d[p] / EDGE_CONTINUATION);
+      for (int c = 0; c < 3; c++) {
+        int i = c * plane + p;
+        r[i] += g * (streak[i] - r[i]);
+      }
+    }
+  }
+
+  /** Distance (8-connected chamfer, 1 and sqrt 2) of each pixel of {@code region} from the nearest pixel outside it. */
+  static float[] chamferDistance(boolean[] region, int w, int h) {
+    int plane = w * h;
+    float[] d = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      d[p] = region[p] ? w + h : 0;
+    }
+    float diag = (float) Math.sqrt(2);
+    // forward pass looks at the neighbours above and to the left, the backward pass at the others
+    int[][] forward = {{-1, 0}, {0, -1}, {-1, -1}, {1, -1}};
+    for (int pass = 0; pass < 2; pass++) {
+      int sign = pass == 0 ? 1 : -1;
+      for (int i = 0; i < plane; i++) {
+        int p = pass == 0 ? i : plane - 1 - i;
+        if (d[p] == 0) {
+          continue;
+        }
+        int x = p % w, y = p / w;
+        for (int[] o : forward) {
+          int xx = x + sign * o[0], yy = y + sign * o[1];
+          if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
+            d[p] = Math.min(d[p], d[yy * w + xx] + (o[0] != 0 && o[1] != 0 ? diag : 1));
+          }
+        }
+      }
+    }
+    return d;
   }
 
   private float[] fill(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, int w, int h, int t) {
