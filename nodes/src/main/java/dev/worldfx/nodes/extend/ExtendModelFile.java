@@ -49,7 +49,8 @@ import java.util.function.DoubleConsumer;
  * {@code hidden<i>.motion} (x, y, vx, vy, ax, ay at the last frame), {@code occluder}, {@code appearance},
  * {@code useAppearance}, {@code appearance.monitorEvery}, {@code appearance.validationGainDb},
  * {@code appearance.used}, {@code alpha}, the caller's own entries (the CLI's look: bits per channel, pixel
- * type), and {@code digest}: SHA-256 of every other metadata entry (sorted by key, "key=value\n", UTF-8)
+ * type, the data window's origin {@code boundsX}, {@code boundsY}; the ExtendShot node adds {@code solveKey},
+ * the cache key of the solve it came from, see {@link ShotModelOutput}), and {@code digest}: SHA-256 of every other metadata entry (sorted by key, "key=value\n", UTF-8)
  * and then of every tensor (sorted by name: the name, "\n", its values as little-endian float bits). Doubles
  * are written with {@link Double#toString}, which reads back to the same bits. On load the shapes,
  * masks and digest are checked, so a damaged file is refused, not predicted from.
