@@ -203,20 +203,20 @@ public final class ExtendShotNode implements Node {
     ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, seed);
     ModelFile modelFile = new ModelFile(ctx, store, key.apply(-1), settings,
         new ExtendModelFile.Source(forward, first, last, Math.max(1, toAdd)), near);
+    ModelSource refitted = () -> refit(ctx, store, key.apply(0), settings, new SourceFrames(shot, first, last, bounds),
+        forward, backtest);
     try {
       Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
         SolveStatus.cacheHit(ctx);
-        modelFile.save(notice(ctx, store, key.apply(0)), () -> refit(ctx, store, key.apply(0), settings,
-            new SourceFrames(shot, first, last, bounds), forward, backtest));
+        modelFile.save(notice(ctx, store, key.apply(0)), refitted);
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
         Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(horizon));
         if (again.isPresent()) {
           SolveStatus.cacheHit(ctx);
-          modelFile.save(notice(ctx, store, key.apply(0)), () -> refit(ctx, store, key.apply(0), settings,
-              new SourceFrames(shot, first, last, bounds), forward, backtest));
+          modelFile.save(notice(ctx, store, key.apply(0)), refitted);
           return again.get();
         }
         String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
@@ -231,7 +231,8 @@ public final class ExtendShotNode implements Node {
               Thumbnail.rgb(side.rgb(side.count() - 1)));
           // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
           double[] span = {0, backtest > 0 ? 0.4 : 0};
-          ShotExtender extender = new ShotExtender(settings, job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
+          ShotExtender extender = new ShotExtender(settings, job.abortPoll(ctx::checkAbort),
+              f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
           String summary = "ExtendShot back-test: off";
           String safeLength = "off (Back-test frames is 0)";
           ShotExtender.Backtest bt = null;
@@ -385,7 +386,7 @@ public final class ExtendShotNode implements Node {
         file = ShotModelOutput.target(ctx.params().getString(ExtendShotParams.SAVE_MODEL.name()),
             ctx.params().getChoice(ExtendShotParams.DIRECTION.name()), source.forward());
       } catch (IllegalArgumentException e) {
-        failed(summary, e.getMessage());
+        failed(summary, "- " + e.getMessage());
         return;
       }
       if (file == null) {
@@ -409,13 +410,14 @@ public final class ExtendShotNode implements Node {
       } catch (RenderAbortedException | InterruptedException e) {
         throw e;
       } catch (Exception e) {
-        failed(summary, "cannot write " + file + ": " + reason(e));
+        failed(summary, "to " + file + ": " + reason(e));
       }
     }
 
+    /** {@code why}: "to PATH: reason" or "- reason". */
     private void failed(String summary, String why) {
-      ctx.status(StatusField.SHOT_MODEL, "not written: " + why);
-      String line = "ExtendShot: the shot model was not written (Save shot model to): " + why;
+      ctx.status(StatusField.SHOT_MODEL, "not written " + why);
+      String line = "ExtendShot: Save shot model to: not written " + why;
       ctx.notice(summary == null ? line : summary + "\n" + line);
     }
 

@@ -131,24 +131,27 @@ class ExtendShotSaveModelTest {
 
   @Test
   void anUnwritablePathIsAMessageTheFramesStillRenderAndNoTemporaryFileIsLeft() throws IOException {
-    ImagePlanes expected = render(N, Map.of()).rgb();
-    assertEquals("not written (Save shot model to is empty)",
-        render(N, Map.of()).status().latest(StatusField.SHOT_MODEL));
-
+    // Fails while the solve runs: the solve goes on, its frames are cached and rendered.
     Files.writeString(tmp.resolve("blocker"), "a file where a folder should be");
     Rendered blocked = render(N, Map.of("saveModel", tmp.resolve("blocker/m.safetensors").toString()));
-    assertArrayEquals(expected.data(), blocked.rgb().data(), "the frame rendered all the same");
-    assertEquals("not written: cannot write " + tmp.resolve("blocker/m.safetensors") + ": " + tmp.resolve("blocker")
+    assertEquals("no", blocked.status().latest(StatusField.CACHE_HIT));
+    Rendered plain = render(N, Map.of());
+    assertEquals("yes", plain.status().latest(StatusField.CACHE_HIT));
+    assertEquals("not written (Save shot model to is empty)", plain.status().latest(StatusField.SHOT_MODEL));
+    assertArrayEquals(plain.rgb().data(), blocked.rgb().data(), "the frame rendered all the same");
+    assertEquals("not written to " + tmp.resolve("blocker/m.safetensors") + ": " + tmp.resolve("blocker")
         + " is a file where a folder is needed", blocked.status().latest(StatusField.SHOT_MODEL));
     String notice = blocked.notices().getLast();
-    assertTrue(notice.startsWith("ExtendShot back-test:") && notice.contains(
-        "\nExtendShot: the shot model was not written (Save shot model to): cannot write "), notice);
+    assertTrue(notice.startsWith("ExtendShot back-test:") && notice.endsWith(
+        "\nExtendShot: Save shot model to: not written to " + tmp.resolve("blocker/m.safetensors") + ": "
+            + tmp.resolve("blocker") + " is a file where a folder is needed"), notice);
 
-    // The rename fails after the whole file was written (a folder is in the way): the temporary file goes.
+    // After a cache hit: the rename fails once the whole file is written (a folder is in the way), and the
+    // temporary file goes.
     Path folder = Files.createDirectories(tmp.resolve("out/m.safetensors"));
     Files.writeString(folder.resolve("keep"), "not empty");
     Rendered inTheWay = render(N + 1, Map.of("saveModel", folder.toString()));
-    assertTrue(inTheWay.status().latest(StatusField.SHOT_MODEL).startsWith("not written: cannot write " + folder + ": "),
+    assertTrue(inTheWay.status().latest(StatusField.SHOT_MODEL).startsWith("not written to " + folder + ": "),
         inTheWay.status().latest(StatusField.SHOT_MODEL));
     try (Stream<Path> left = Files.list(tmp.resolve("out"))) {
       assertEquals(List.of(folder), left.toList(), "no temporary file left beside it");
