@@ -4,6 +4,8 @@ import dev.worldfx.inference.DType;
 import dev.worldfx.inference.Tensor;
 import dev.worldfx.inference.io.SafeTensors;
 import dev.worldfx.inference.io.SafeTensorsWriter;
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.generate.ShotModelException;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
@@ -106,6 +108,18 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
   /** Predicted frames 1..frames after the shot, exactly as {@link ShotExtender#predict} gives them for the model. */
   public void predict(int frames, Runnable abortPoll, DoubleConsumer progress, BiConsumer<Integer, ImagePlanes> sink) {
     new ShotExtender(settings, abortPoll, progress).predict(model, frames, sink);
+  }
+
+  /** A frame's alpha over {@code bounds} as [H,W], the form the {@code alpha} tensor takes (1 where it has none). */
+  public static float[] alphaOf(FrameView frame, RectI bounds) {
+    int w = bounds.width();
+    float[] a = new float[w * bounds.height()];
+    for (int y = bounds.y1(); y < bounds.y2(); y++) {
+      for (int x = bounds.x1(); x < bounds.x2(); x++) {
+        a[(y - bounds.y1()) * w + (x - bounds.x1())] = frame.alpha(x, y);
+      }
+    }
+    return a;
   }
 
   /** Writes the model file atomically (a temporary file renamed into place). */

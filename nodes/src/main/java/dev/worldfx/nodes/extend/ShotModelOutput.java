@@ -91,19 +91,9 @@ final class ShotModelOutput {
     return m;
   }
 
-  /** The frame's alpha as [H,W] over {@code bounds}, or null for an RGB frame (opaque). */
+  /** The frame's alpha as a model file keeps it, or null for an RGB frame (opaque). */
   static float[] alpha(FrameView frame, RectI bounds) {
-    if (frame.components() != Components.RGBA) {
-      return null;
-    }
-    int w = bounds.width();
-    float[] a = new float[w * bounds.height()];
-    for (int y = bounds.y1(); y < bounds.y2(); y++) {
-      for (int x = bounds.x1(); x < bounds.x2(); x++) {
-        a[(y - bounds.y1()) * w + (x - bounds.x1())] = frame.alpha(x, y);
-      }
-    }
-    return a;
+    return frame.components() == Components.RGBA ? ExtendModelFile.alphaOf(frame, bounds) : null;
   }
 
   /** Writes {@code model} to {@code file} (folders created; atomic: a temporary file renamed) and returns its size. */
