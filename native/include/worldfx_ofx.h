@@ -309,6 +309,8 @@ typedef struct OfxProgressSuiteV2 {
 #define kOfxParamPropEvaluateOnChange "OfxParamPropEvaluateOnChange"
 #define kOfxParamPropStringMode "OfxParamPropStringMode"
 #define kOfxParamStringIsSingleLine "OfxParamStringIsSingleLine"
+#define kOfxParamStringIsFilePath "OfxParamStringIsFilePath"
+#define kOfxParamPropStringFilePathExists "OfxParamPropStringFilePathExists"
 #define kOfxParamPropPersistant "OfxParamPropPersistant"
 
 /* Messages */

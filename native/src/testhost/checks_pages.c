@@ -8,11 +8,13 @@
 #include "testhost.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
@@ -29,8 +31,9 @@ static const Placement inpaint_places[] = {
 static const Placement extend_places[] = {
   {"direction", "groupTemporal"}, {"framesToAdd", "groupTemporal"}, {"quality", "groupQuality"},
   {"seed", "groupAdvanced"}, {"backtestFrames", "groupQuality"}, {"seamBlend", "groupAdvanced"},
-  {"statusSolve", "groupStatus"}, {"statusSafeLength", "groupStatus"}, {"statusBackend", "groupStatus"},
-  {"statusCacheHit", "groupStatus"}, {"refreshStatus", "groupStatus"}, {"openWebPanel", "groupStatus"}, {NULL, NULL},
+  {"saveModel", "groupOutput"}, {"statusSolve", "groupStatus"}, {"statusSafeLength", "groupStatus"},
+  {"statusBackend", "groupStatus"}, {"statusCacheHit", "groupStatus"}, {"statusShotModel", "groupStatus"},
+  {"refreshStatus", "groupStatus"}, {"openWebPanel", "groupStatus"}, {NULL, NULL},
 };
 static const Placement generate_places[] = {
   {"seed", "groupOutput"}, {"variation", "groupOutput"}, {"modelFile", "groupOutput"}, {"frames", "groupTemporal"},
@@ -314,6 +317,33 @@ static bool render_once(Fixture *f, double t, char *why, size_t n) {
   return false;
 }
 
+/* ExtendShot's Save shot model to, set after the solve: the next render (a cache hit, so the shot is fitted
+ * again) writes the model file, and the Shot model status says where. */
+static bool save_model_check(Fixture *f, double t, char *why, size_t n) {
+  char dir[] = "/tmp/worldfx-testhost-model.XXXXXX", file[64];
+  if (!mkdtemp(dir)) {
+    snprintf(why, n, "mkdtemp: %s", strerror(errno));
+    return false;
+  }
+  snprintf(file, sizeof file, "%s/shot.safetensors", dir);
+  OfxStatus st = instance_set_string(f->inst, "saveModel", file);
+  bool ok = st == kOfxStatOK;
+  if (!ok) snprintf(why, n, "setting saveModel returned %s", status_name(st));
+  ok = ok && render_once(f, t, why, n);
+  st = ok ? instance_param_changed(f->inst, "saveModel", t) : kOfxStatOK;
+  ok = ok && status_ok_or_default(st) &&
+       expect_status(f->inst, "statusCacheHit", "yes", "saveModel set after the solve", why, n) &&
+       expect_status(f->inst, "statusShotModel", "written to ", "saveModel set after the solve", why, n);
+  struct stat sb;
+  if (ok && (stat(file, &sb) || sb.st_size < 1024)) {
+    ok = false;
+    snprintf(why, n, "the status says written, but %s is missing or too small for a model", file);
+  }
+  unlink(file);
+  rmdir(dir);
+  return ok;
+}
+
 /* A solve shows in the status after the next instance-changed, never during the render; a second
  * render reads the cache; the host's echo of the plugin's own write (plugin-edited) writes nothing. */
 static void status_check(Bundle *b, PluginKind kind, double t1, double t2) {
@@ -354,6 +384,7 @@ static void status_check(Bundle *b, PluginKind kind, double t1, double t2) {
   st = ok ? instance_param_changed(f.inst, "seed", t2) : kOfxStatOK;
   ok = ok && status_ok_or_default(st) &&
        expect_status(f.inst, "statusCacheHit", "yes", "after a second render of the solved shot", why, sizeof why);
+  if (ok && kind == PLUGIN_EXTEND) ok = save_model_check(&f, t2, why, sizeof why);
   if (ok) {
     int sets = param_plugin_sets();
     st = instance_param_changed_by(f.inst, "statusCacheHit", t2, "OfxChangePluginEdited");

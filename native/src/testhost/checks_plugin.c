@@ -211,6 +211,7 @@ typedef struct ParamSpec {
   bool has_range;
   double min, max;
   const char *const *options;
+  int file_path;        /* strings: 0 plain text; 1 a file to read (Open dialog); 2 a file to write (Save dialog) */
 } ParamSpec;
 
 static const char *const matte_options[] = {"Mask clip", "Source alpha", "Source luminance", NULL};
@@ -219,32 +220,33 @@ static const char *const output_options[] = {"Result", "Confidence", "Propagated
 static const char *const direction_options[] = {"Forward", "Backward", "Both", NULL};
 
 static const ParamSpec inpaint_params[] = {
-  {"matteSource", kOfxParamTypeChoice, 1, 0, false, 0, 0, matte_options},
-  {"dilate", kOfxParamTypeInteger, 0, 0, true, 0, 256, NULL},
-  {"feather", kOfxParamTypeDouble, 0, 0, true, 0, 256, NULL},
-  {"temporalRadius", kOfxParamTypeInteger, 8, 8, true, 0, 100, NULL},
-  {"quality", kOfxParamTypeChoice, 0, 0, false, 0, 0, quality_options},
-  {"seed", kOfxParamTypeInteger, 0, 0, true, 0, 2147483647, NULL},
-  {"output", kOfxParamTypeChoice, 0, 0, false, 0, 0, output_options},
-  {NULL, NULL, 0, 0, false, 0, 0, NULL},
+  {"matteSource", kOfxParamTypeChoice, 1, 0, false, 0, 0, matte_options, 0},
+  {"dilate", kOfxParamTypeInteger, 0, 0, true, 0, 256, NULL, 0},
+  {"feather", kOfxParamTypeDouble, 0, 0, true, 0, 256, NULL, 0},
+  {"temporalRadius", kOfxParamTypeInteger, 8, 8, true, 0, 100, NULL, 0},
+  {"quality", kOfxParamTypeChoice, 0, 0, false, 0, 0, quality_options, 0},
+  {"seed", kOfxParamTypeInteger, 0, 0, true, 0, 2147483647, NULL, 0},
+  {"output", kOfxParamTypeChoice, 0, 0, false, 0, 0, output_options, 0},
+  {NULL, NULL, 0, 0, false, 0, 0, NULL, 0},
 };
 
 static const ParamSpec extend_params[] = {
-  {"direction", kOfxParamTypeChoice, 0, 0, false, 0, 0, direction_options},
-  {"framesToAdd", kOfxParamTypeInteger, 24, 24, true, 0, 10000, NULL},
-  {"quality", kOfxParamTypeChoice, 0, 0, false, 0, 0, quality_options},
-  {"seed", kOfxParamTypeInteger, 0, 0, false, 0, 0, NULL},
-  {"backtestFrames", kOfxParamTypeInteger, 8, 8, true, 0, 256, NULL},
-  {"seamBlend", kOfxParamTypeInteger, 4, 4, true, 0, 64, NULL},
-  {NULL, NULL, 0, 0, false, 0, 0, NULL},
+  {"direction", kOfxParamTypeChoice, 0, 0, false, 0, 0, direction_options, 0},
+  {"framesToAdd", kOfxParamTypeInteger, 24, 24, true, 0, 10000, NULL, 0},
+  {"quality", kOfxParamTypeChoice, 0, 0, false, 0, 0, quality_options, 0},
+  {"seed", kOfxParamTypeInteger, 0, 0, false, 0, 0, NULL, 0},
+  {"backtestFrames", kOfxParamTypeInteger, 8, 8, true, 0, 256, NULL, 0},
+  {"seamBlend", kOfxParamTypeInteger, 4, 4, true, 0, 64, NULL, 0},
+  {"saveModel", kOfxParamTypeString, 0, 0, false, 0, 0, NULL, 2},
+  {NULL, NULL, 0, 0, false, 0, 0, NULL, 0},
 };
 
 static const ParamSpec generate_params[] = {
-  {"seed", kOfxParamTypeInteger, 0, 0, false, 0, 0, NULL},
-  {"variation", kOfxParamTypeDouble, 0.25, 0.25, true, 0, 1, NULL},
-  {"modelFile", kOfxParamTypeString, 0, 0, false, 0, 0, NULL},
-  {"frames", kOfxParamTypeInteger, 0, 0, true, 0, 10000, NULL},
-  {NULL, NULL, 0, 0, false, 0, 0, NULL},
+  {"seed", kOfxParamTypeInteger, 0, 0, false, 0, 0, NULL, 0},
+  {"variation", kOfxParamTypeDouble, 0.25, 0.25, true, 0, 1, NULL, 0},
+  {"modelFile", kOfxParamTypeString, 0, 0, false, 0, 0, NULL, 1},
+  {"frames", kOfxParamTypeInteger, 0, 0, true, 0, 10000, NULL, 0},
+  {NULL, NULL, 0, 0, false, 0, 0, NULL, 0},
 };
 
 static const ParamSpec *const contract_params[PLUGIN_KINDS] = {inpaint_params, extend_params, generate_params};
@@ -257,6 +259,8 @@ static OfxStatus numeric_prop(OfxPropertySetHandle ps, const char *type, const c
   *v = i;
   return st;
 }
+
+static bool expect_int(OfxPropertySetHandle ps, const char *prop, int want, char *why, size_t n);
 
 static bool check_param(const ParamSpec *spec, ContextKind ctx, OfxParamSetHandle set, char *why, size_t n) {
   OfxParamHandle p = paramset_find(set, spec->name);
@@ -281,7 +285,15 @@ static bool check_param(const ParamSpec *spec, ContextKind ctx, OfxParamSetHandl
       snprintf(why, n, "param %s default \"%s\" (%s), expected \"\"", spec->name, def ? def : "?", status_name(st));
       return false;
     }
-    return true;
+    /* A file path gets the host's file browser: Open for a file the node reads, Save for one it writes. */
+    const char *mode = NULL;
+    props_string(ps, kOfxParamPropStringMode, 0, &mode);
+    const char *want = spec->file_path ? kOfxParamStringIsFilePath : kOfxParamStringIsSingleLine;
+    if (!mode || strcmp(mode, want)) {
+      snprintf(why, n, "param %s string mode %s, expected %s", spec->name, mode ? mode : "?", want);
+      return false;
+    }
+    return !spec->file_path || expect_int(ps, kOfxParamPropStringFilePathExists, spec->file_path == 1, why, n);
   }
   double def = 0, want = ctx == CTX_GENERAL ? spec->def_general : spec->def;
   OfxStatus st = numeric_prop(ps, spec->type, kOfxParamPropDefault, &def);

@@ -161,7 +161,7 @@ static void define_defaults(OfxPropertySetHandle ps, const char *name, const cha
   } else if (!strcmp(type, kOfxParamTypeString)) {
     props_def_string(ps, kOfxParamPropDefault, "");
     props_def_string(ps, kOfxParamPropStringMode, kOfxParamStringIsSingleLine);
-    props_def_int(ps, "OfxParamPropStringFilePathExists", 1);
+    props_def_int(ps, kOfxParamPropStringFilePathExists, 1);
   } else if (!strcmp(type, kOfxParamTypeGroup)) {
     props_def_int(ps, "OfxParamPropGroupOpen", 1);
   } else if (!strcmp(type, kOfxParamTypePage)) {

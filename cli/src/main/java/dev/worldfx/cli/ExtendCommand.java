@@ -200,7 +200,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     try (Arena arena = Arena.ofConfined()) {
       FrameView template = ImageFiles.read(arena, in.file(nearest));
       look = new Look(template.depth(), like);
-      alpha = alphaOf(template, bounds);
+      alpha = ExtendModelFile.alphaOf(template, bounds);
     }
     // the panel's cancel and Ctrl-C both stop the solve; the panel shows one bar over back-test, fit and predict
     Runnable abort = job.abortPoll(cancel::check);
@@ -315,18 +315,6 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     console.summary(String.format(Locale.ROOT, "worldfx extend: wrote frames %d-%d to %s in %.2f s",
         Math.min(written.getFirst(), written.getLast()), Math.max(written.getFirst(), written.getLast()), out, total));
     return Main.EXIT_OK;
-  }
-
-  /** The frame's alpha as [H,W] (1 where it has none). */
-  private static float[] alphaOf(FrameView frame, RectI bounds) {
-    int w = bounds.width();
-    float[] a = new float[w * bounds.height()];
-    for (int y = bounds.y1(); y < bounds.y2(); y++) {
-      for (int x = bounds.x1(); x < bounds.x2(); x++) {
-        a[(y - bounds.y1()) * w + (x - bounds.x1())] = frame.alpha(x, y);
-      }
-    }
-    return a;
   }
 
   /**

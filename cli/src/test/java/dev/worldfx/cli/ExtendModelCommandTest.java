@@ -5,19 +5,32 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.worldfx.inference.io.SafeTensors;
+import dev.worldfx.nodes.ClipSpec;
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.NodeContext;
 import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
+import dev.worldfx.nodes.cache.SequenceCache;
+import dev.worldfx.nodes.extend.ExtendShotNode;
+import dev.worldfx.nodes.local.InMemoryShot;
+import dev.worldfx.nodes.local.LocalRenderContext;
+import dev.worldfx.nodes.local.SpecParamValues;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `worldfx extend --save-model` then `worldfx generate --model`: the same files, byte for byte. */
+/**
+ * `worldfx extend --save-model` (or the ExtendShot node's Save shot model to) then `worldfx generate --model`:
+ * the same files, byte for byte.
+ */
 class ExtendModelCommandTest {
   private static final int W = 48;
   private static final int H = 32;
@@ -112,6 +125,44 @@ class ExtendModelCommandTest {
     assertEquals(0, started.exit(), started.err());
     assertArrayEquals(Files.readAllBytes(tmp.resolve("EXT/0499.png")), Files.readAllBytes(tmp.resolve("S/0012.png")),
         "backward in time order: the frame nearest the shot gets the highest number");
+  }
+
+  /** The ExtendShot node's Save shot model to writes what `extend --save-model` writes, plus the solve's key. */
+  @Test
+  void theNodeWritesTheModelExtendWritesApartFromItsSolveKey() throws IOException {
+    writeShot(0, 9, true);
+    Path cli = tmp.resolve("cli.safetensors");
+    CliRun e = CliRun.of("extend", "--input", in(), "--output", out("EXT"), "--frames", "3", "--direction", "forward",
+        "--backtest", "2", "--save-model", cli.toString());
+    assertEquals(0, e.exit(), e.err());
+    Path fromNode = tmp.resolve("node.safetensors");
+    RectI b = new RectI(0, 0, W, H);
+    try (Arena arena = Arena.ofShared()) {
+      List<FrameView> frames = new java.util.ArrayList<>();
+      for (int n = 0; n <= 9; n++) {
+        frames.add(ImageFiles.read(arena, tmp.resolve(String.format("IN/%04d.png", n))));
+      }
+      SequenceCache cache = SequenceCache.open(tmp.resolve("cache"), 1L << 30);
+      ExtendShotNode node = new ExtendShotNode(() -> cache);
+      node.render(new LocalRenderContext(NodeContext.FILTER, 10, b, new SpecParamValues(node.descriptor(),
+          NodeContext.FILTER, Map.of("framesToAdd", "3", "backtestFrames", "2", "saveModel", fromNode.toString())),
+          new InMemoryShot(0).with(ClipSpec.SOURCE, frames)), FrameView.allocate(arena, b, PixelDepth.BYTE,
+          Components.RGBA));
+      SafeTensors a = SafeTensors.open(cli, arena);
+      SafeTensors n = SafeTensors.open(fromNode, arena);
+      Map<String, String> expected = new TreeMap<>(a.metadata());
+      Map<String, String> got = new TreeMap<>(n.metadata());
+      assertTrue(got.remove("solveKey").matches("[0-9a-f]{64}"), got.toString());
+      assertFalse(expected.remove("digest").equals(got.remove("digest")), "the digest covers the solve key too");
+      assertEquals(expected, got);
+      assertEquals(a.names(), n.names());
+      for (String name : a.names()) {
+        assertArrayEquals(a.tensor(name).toArray(), n.tensor(name).toArray(), name);
+      }
+    }
+    CliRun g = CliRun.of("generate", "--model", fromNode.toString(), "--output", out("GEN"), "--frames", "3");
+    assertEquals(0, g.exit(), g.err());
+    assertSameFiles("EXT", "GEN", List.of("0010.png", "0011.png", "0012.png"));
   }
 
   @Test

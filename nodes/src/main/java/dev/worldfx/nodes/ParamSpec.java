@@ -153,9 +153,17 @@ public sealed interface ParamSpec {
     }
   }
 
-  record StringParam(String name, String label, String hint, ParamGroup group, String defaultValue) implements ParamSpec {
+  /** Text; {@code kind} says whether it names a file, so hosts can offer a file browser (open or save). */
+  record StringParam(String name, String label, String hint, ParamGroup group, String defaultValue,
+                     StringKind kind) implements ParamSpec {
     public StringParam {
       checkText(name, label, hint, group);
+      java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    /** Plain text. */
+    public StringParam(String name, String label, String hint, ParamGroup group, String defaultValue) {
+      this(name, label, hint, group, defaultValue, StringKind.TEXT);
     }
 
     public String defaultText(NodeContext context) {
@@ -165,6 +173,13 @@ public sealed interface ParamSpec {
     public Object parse(String text) {
       return text;
     }
+  }
+
+  /** What a string parameter holds: text, a file the node reads (it must exist), or a file the node writes. */
+  enum StringKind {
+    TEXT,
+    FILE_TO_READ,
+    FILE_TO_WRITE
   }
 
   /** min <= default <= max and min <= displayMin < displayMax <= max (ints are exact as doubles); NaN fails. */

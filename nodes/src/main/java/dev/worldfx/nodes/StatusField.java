@@ -15,7 +15,11 @@ public enum StatusField {
   BACKEND("statusBackend", "Backend", "Where the last solve ran: cpu or cuda.", "no solve yet"),
   CACHE_HIT("statusCacheHit", "Cache hit",
       "yes when the last render read its result from the sequence cache, no when it had to compute it.",
-      "no render yet");
+      "no render yet"),
+  SHOT_MODEL("statusShotModel", "Shot model",
+      "Where the last render of an added frame wrote the shot model (Save shot model to), and its size, or why it "
+          + "could not.",
+      "not written");
 
   private final String scriptName;
   private final String label;

@@ -70,7 +70,8 @@ class ParamPagesTest {
   void eachNodeUsesTheGroupsThatApplyToIt() {
     assertEquals(EnumSet.of(ParamGroup.MATTE, ParamGroup.QUALITY, ParamGroup.TEMPORAL, ParamGroup.OUTPUT, ParamGroup.ADVANCED),
         groups("dev.worldfx.Inpaint"));
-    assertEquals(EnumSet.of(ParamGroup.QUALITY, ParamGroup.TEMPORAL, ParamGroup.ADVANCED), groups("dev.worldfx.ExtendShot"));
+    assertEquals(EnumSet.of(ParamGroup.QUALITY, ParamGroup.TEMPORAL, ParamGroup.OUTPUT, ParamGroup.ADVANCED),
+        groups("dev.worldfx.ExtendShot"));
     assertEquals(EnumSet.of(ParamGroup.TEMPORAL, ParamGroup.OUTPUT), groups("dev.worldfx.Generate"));
     NodeDescriptor inpaint = REGISTRY.byId("dev.worldfx.Inpaint").descriptor();
     assertEquals(List.of("matteSource", "dilate", "feather"),
@@ -90,8 +91,8 @@ class ParamPagesTest {
   void eachNodeReportsTheStatusThatAppliesToIt() {
     assertEquals(List.of(StatusField.SOLVE, StatusField.BACKEND, StatusField.CACHE_HIT),
         REGISTRY.byId("dev.worldfx.Inpaint").descriptor().status());
-    assertEquals(List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT),
-        REGISTRY.byId("dev.worldfx.ExtendShot").descriptor().status());
+    assertEquals(List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT,
+        StatusField.SHOT_MODEL), REGISTRY.byId("dev.worldfx.ExtendShot").descriptor().status());
     assertEquals(List.of(), REGISTRY.byId("dev.worldfx.Generate").descriptor().status(), "Generate reports no status lines");
     for (StatusField f : StatusField.values()) {
       assertFalse(f.hint().isBlank() || f.label().isBlank() || f.initial().isBlank(), f.toString());

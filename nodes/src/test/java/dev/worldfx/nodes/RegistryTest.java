@@ -74,12 +74,16 @@ class RegistryTest {
     assertEquals(List.of("Result", "Confidence", "Propagated only"), ((ChoiceParam) inpaint.param("output")).options());
 
     NodeDescriptor extend = REGISTRY.byId("dev.worldfx.ExtendShot").descriptor();
-    assertEquals(List.of("direction", "framesToAdd", "quality", "seed", "backtestFrames", "seamBlend"), names(extend));
+    assertEquals(List.of("direction", "framesToAdd", "quality", "seed", "backtestFrames", "seamBlend", "saveModel"),
+        names(extend));
     assertEquals(List.of("Forward", "Backward", "Both"), ((ChoiceParam) extend.param("direction")).options());
     assertIntRange(extend, "framesToAdd", 24, 0, 10000);
     assertIntRange(extend, "backtestFrames", 8, 0, 256);
     assertIntRange(extend, "seamBlend", 4, 0, 64);
     assertIntRange(extend, "seed", 0, 0, Integer.MAX_VALUE);
+    StringParam saveModel = (StringParam) extend.param("saveModel");
+    assertEquals(List.of("", ParamGroup.OUTPUT, ParamSpec.StringKind.FILE_TO_WRITE),
+        List.of(saveModel.defaultValue(), saveModel.group(), saveModel.kind()));
 
     NodeDescriptor generate = REGISTRY.byId("dev.worldfx.Generate").descriptor();
     assertEquals(List.of("seed", "variation", "modelFile", "frames"), names(generate));
@@ -87,6 +91,7 @@ class RegistryTest {
     DoubleParam variation = (DoubleParam) generate.param("variation");
     assertEquals(List.of(0.25, 0.0, 1.0), List.of(variation.defaultValue(), variation.min(), variation.max()));
     assertEquals("", ((StringParam) generate.param("modelFile")).defaultValue());
+    assertEquals(ParamSpec.StringKind.FILE_TO_READ, ((StringParam) generate.param("modelFile")).kind());
   }
 
   @Test

@@ -124,7 +124,13 @@ final class OfxParamDeclaration {
       case ParamSpec.StringParam s -> {
         PropertySet q = params.define(paramSet, Ofx.PARAM_TYPE_STRING, s.name());
         q.setString(Ofx.PARAM_PROP_DEFAULT, 0, s.defaultValue());
-        q.setString(Ofx.PARAM_PROP_STRING_MODE, 0, Ofx.PARAM_STRING_IS_SINGLE_LINE);
+        if (s.kind() == ParamSpec.StringKind.TEXT) {
+          q.setString(Ofx.PARAM_PROP_STRING_MODE, 0, Ofx.PARAM_STRING_IS_SINGLE_LINE);
+        } else {
+          // a file browser: an Open dialog for a file the node reads, a Save dialog for one it writes
+          q.setString(Ofx.PARAM_PROP_STRING_MODE, 0, Ofx.PARAM_STRING_IS_FILE_PATH);
+          q.trySetInt(Ofx.PARAM_PROP_STRING_FILE_PATH_EXISTS, s.kind() == ParamSpec.StringKind.FILE_TO_READ ? 1 : 0);
+        }
         q.setInt(Ofx.PARAM_PROP_ANIMATES, 0, 0);
         yield q;
       }

@@ -4,6 +4,8 @@ import dev.worldfx.inference.DType;
 import dev.worldfx.inference.Tensor;
 import dev.worldfx.inference.io.SafeTensors;
 import dev.worldfx.inference.io.SafeTensorsWriter;
+import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.generate.ShotModelException;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
@@ -49,7 +51,8 @@ import java.util.function.DoubleConsumer;
  * {@code hidden<i>.motion} (x, y, vx, vy, ax, ay at the last frame), {@code occluder}, {@code appearance},
  * {@code useAppearance}, {@code appearance.monitorEvery}, {@code appearance.validationGainDb},
  * {@code appearance.used}, {@code alpha}, the caller's own entries (the CLI's look: bits per channel, pixel
- * type), and {@code digest}: SHA-256 of every other metadata entry (sorted by key, "key=value\n", UTF-8)
+ * type, the data window's origin {@code boundsX}, {@code boundsY}; the ExtendShot node adds {@code solveKey},
+ * the cache key of the solve it came from, see {@link ShotModelOutput}), and {@code digest}: SHA-256 of every other metadata entry (sorted by key, "key=value\n", UTF-8)
  * and then of every tensor (sorted by name: the name, "\n", its values as little-endian float bits). Doubles
  * are written with {@link Double#toString}, which reads back to the same bits. On load the shapes,
  * masks and digest are checked, so a damaged file is refused, not predicted from.
@@ -105,6 +108,18 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
   /** Predicted frames 1..frames after the shot, exactly as {@link ShotExtender#predict} gives them for the model. */
   public void predict(int frames, Runnable abortPoll, DoubleConsumer progress, BiConsumer<Integer, ImagePlanes> sink) {
     new ShotExtender(settings, abortPoll, progress).predict(model, frames, sink);
+  }
+
+  /** A frame's alpha over {@code bounds} as [H,W], the form the {@code alpha} tensor takes (1 where it has none). */
+  public static float[] alphaOf(FrameView frame, RectI bounds) {
+    int w = bounds.width();
+    float[] a = new float[w * bounds.height()];
+    for (int y = bounds.y1(); y < bounds.y2(); y++) {
+      for (int x = bounds.x1(); x < bounds.x2(); x++) {
+        a[(y - bounds.y1()) * w + (x - bounds.x1())] = frame.alpha(x, y);
+      }
+    }
+    return a;
   }
 
   /** Writes the model file atomically (a temporary file renamed into place). */

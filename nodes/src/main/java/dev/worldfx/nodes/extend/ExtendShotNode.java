@@ -26,6 +26,8 @@ import dev.worldfx.nodes.jobs.Thumbnail;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -44,6 +46,10 @@ import java.util.function.Supplier;
  * the source range, the frame's horizon, and the SHA-256 of the {@link #KEY_FRAMES} source frames
  * nearest to that side (the model's motion comes from those; its background memory reaches
  * further back, a documented approximation as in Inpaint).
+ *
+ * <p>Save shot model to is not in the key: a render of an added frame makes sure the file holds the model
+ * of the current solve ({@link ShotModelOutput#SOLVE_KEY} in its metadata), written from the solve when it
+ * runs, or fitted again (the fit alone) when the frames came from the cache.
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
@@ -62,9 +68,15 @@ public final class ExtendShotNode implements Node {
           ClipSpec.source(EnumSet.of(NodeContext.FILTER, NodeContext.GENERAL)),
           ClipSpec.output()),
       ExtendShotParams.ALL, true,
-      List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT));
+      List.of(StatusField.SOLVE, StatusField.SAFE_LENGTH, StatusField.BACKEND, StatusField.CACHE_HIT,
+          StatusField.SHOT_MODEL));
   /** Metadata of the back-test's cache entry: the safe length as text, for the status after a cache hit. */
   private static final String SAFE_LENGTH_KEY = "safeLength";
+  /**
+   * Metadata of the back-test's cache entry: whether the model uses its appearance network (the back-test
+   * decides), so a model file written after a cache hit needs the fit alone.
+   */
+  private static final String USE_APPEARANCE_KEY = "useAppearance";
 
   private final Supplier<SequenceCache> cache;
   private final Supplier<JobBoard> jobs;
@@ -131,7 +143,7 @@ public final class ExtendShotNode implements Node {
     int horizon = (int) Math.round(forward ? time - last : first - time);
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
-    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near.bounds()));
+    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near));
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -162,7 +174,8 @@ public final class ExtendShotNode implements Node {
   }
 
   /** The added frame at {@code horizon} on one side: from the cache, or solved with the whole side. */
-  private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, RectI bounds) {
+  private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, FrameView near) {
+    RectI bounds = near.bounds();
     ParamValues p = ctx.params();
     boolean finalQuality = p.getChoice(ExtendShotParams.QUALITY.name()) == 1;
     int seed = p.getInt(ExtendShotParams.SEED.name());
@@ -187,18 +200,23 @@ public final class ExtendShotNode implements Node {
       return k.build();
     };
     SequenceCache store = cache.get();
+    ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, seed);
+    ModelFile modelFile = new ModelFile(ctx, store, key.apply(-1), settings,
+        new ExtendModelFile.Source(forward, first, last, Math.max(1, toAdd)), near);
+    ModelSource refitted = () -> refit(ctx, store, key.apply(0), settings, new SourceFrames(shot, first, last, bounds),
+        forward, backtest);
     try {
       Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
         SolveStatus.cacheHit(ctx);
-        notice(ctx, store, key.apply(0));
+        modelFile.save(notice(ctx, store, key.apply(0)), refitted);
         return hit.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
         Optional<ImagePlanes> again = PlanesRecord.read(store, key.apply(horizon));
         if (again.isPresent()) {
           SolveStatus.cacheHit(ctx);
-          notice(ctx, store, key.apply(0));
+          modelFile.save(notice(ctx, store, key.apply(0)), refitted);
           return again.get();
         }
         String label = String.format(Locale.ROOT, "frames %d-%d, %dx%d, %d added %s", first, last, bounds.width(),
@@ -213,8 +231,8 @@ public final class ExtendShotNode implements Node {
               Thumbnail.rgb(side.rgb(side.count() - 1)));
           // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
           double[] span = {0, backtest > 0 ? 0.4 : 0};
-          ShotExtender extender = new ShotExtender(new ShotExtender.Settings(finalQuality, seed),
-              job.abortPoll(ctx::checkAbort), f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
+          ShotExtender extender = new ShotExtender(settings, job.abortPoll(ctx::checkAbort),
+              f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
           String summary = "ExtendShot back-test: off";
           String safeLength = "off (Back-test frames is 0)";
           ShotExtender.Backtest bt = null;
@@ -231,8 +249,9 @@ public final class ExtendShotNode implements Node {
                 + clip.count() + ")";
             safeLength = "not measured (the shot is too short for the back-test)";
           }
-          store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength),
-              summary.getBytes(StandardCharsets.UTF_8));
+          boolean useAppearance = bt != null && bt.appearanceHelps();
+          store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength, USE_APPEARANCE_KEY,
+              Boolean.toString(useAppearance)), summary.getBytes(StandardCharsets.UTF_8));
           job.cacheEntry(key.apply(0));
           ctx.notice(summary);
           ctx.status(StatusField.SAFE_LENGTH, safeLength);
@@ -241,7 +260,8 @@ public final class ExtendShotNode implements Node {
           span[0] = span[1];
           span[1] = 0.7;
           ShotExtender.Model model = extender.fit(side);
-          model.useAppearance = bt != null && bt.appearanceHelps();
+          model.useAppearance = useAppearance;
+          modelFile.save(summary, () -> model);
           ImagePlanes[] mine = new ImagePlanes[1];
           IOException[] failed = new IOException[1];
           int frames = Math.max(toAdd, horizon);
@@ -307,17 +327,109 @@ public final class ExtendShotNode implements Node {
     return bt.safeLength() < toAdd ? s + " (fewer than the " + toAdd + " being added)" : s;
   }
 
-  /** The back-test's message and Safe extension status, read back with the solve. */
-  private static void notice(RenderContext ctx, SequenceCache store, CacheKey summaryKey) throws IOException {
+  /** The back-test's message and Safe extension status, read back with the solve; returns the message (null: none). */
+  private static String notice(RenderContext ctx, SequenceCache store, CacheKey summaryKey) throws IOException {
     Optional<CacheEntry> e = store.get(summaryKey);
+    if (e.isEmpty()) {
+      return null;
+    }
+    try (CacheEntry entry = e.get()) {
+      String summary = new String(entry.payloadCopy(), StandardCharsets.UTF_8);
+      ctx.notice(summary);
+      String safeLength = entry.metadata().get(SAFE_LENGTH_KEY);
+      if (safeLength != null) {
+        ctx.status(StatusField.SAFE_LENGTH, safeLength);
+      }
+      return summary;
+    }
+  }
+
+  /**
+   * The model of one side fitted again for a model file, after the frames came from the cache: the fit
+   * alone, with the appearance network used as the solve's back-test decided (read from its cache entry;
+   * where that entry is gone, the back-test runs again).
+   */
+  private static ShotExtender.Model refit(RenderContext ctx, SequenceCache store, CacheKey backtestKey,
+                                          ShotExtender.Settings settings, ClipFrames clip, boolean forward,
+                                          int backtest) throws IOException {
+    ClipFrames side = forward ? clip : clip.reversed();
+    ShotExtender extender = new ShotExtender(settings, ctx::checkAbort, ctx::progress);
+    String stored = null;
+    Optional<CacheEntry> e = store.get(backtestKey);
     if (e.isPresent()) {
       try (CacheEntry entry = e.get()) {
-        ctx.notice(new String(entry.payloadCopy(), StandardCharsets.UTF_8));
-        String safeLength = entry.metadata().get(SAFE_LENGTH_KEY);
-        if (safeLength != null) {
-          ctx.status(StatusField.SAFE_LENGTH, safeLength);
-        }
+        stored = entry.metadata().get(USE_APPEARANCE_KEY);
       }
+    }
+    boolean useAppearance = stored != null ? Boolean.parseBoolean(stored)
+        : backtest > 0 && side.count() >= backtest + 2 && extender.backtest(side, backtest, SAFE_PSNR_DB).appearanceHelps();
+    ShotExtender.Model model = extender.fit(side);
+    model.useAppearance = useAppearance;
+    return model;
+  }
+
+  /** A step that gives the model to save; it may fit the shot (and fail as a fit fails). */
+  private interface ModelSource {
+    ShotExtender.Model get() throws Exception;
+  }
+
+  /**
+   * Save shot model to for one render of an added frame. A problem writing it (an unwritable path, a
+   * full disk) is the Shot model status and a line after the back-test's message, never a failed render:
+   * the frames do not depend on the file.
+   */
+  private record ModelFile(RenderContext ctx, SequenceCache store, CacheKey solveKey, ShotExtender.Settings settings,
+                           ExtendModelFile.Source source, FrameView near) {
+    void save(String summary, ModelSource model) throws InterruptedException {
+      Path file;
+      try {
+        file = ShotModelOutput.target(ctx.params().getString(ExtendShotParams.SAVE_MODEL.name()),
+            ctx.params().getChoice(ExtendShotParams.DIRECTION.name()), source.forward());
+      } catch (IllegalArgumentException e) {
+        failed(summary, "- " + e.getMessage());
+        return;
+      }
+      if (file == null) {
+        ctx.status(StatusField.SHOT_MODEL, "not written (Save shot model to is empty)");
+        return;
+      }
+      String hex = solveKey.hex();
+      // one writer per file (host threads, other processes): the others find it written when they get the lock
+      CacheKey lock = CacheKey.builder(ID, "model file", 0).param("path", file.toString()).build();
+      try {
+        String status = store.withSolveLock(lock, () -> {
+          if (ShotModelOutput.holds(file, hex)) {
+            return "up to date: " + file + " (" + ShotModelOutput.size(Files.size(file)) + ")";
+          }
+          RectI b = near.bounds();
+          ExtendModelFile written = new ExtendModelFile(model.get(), settings, source, ShotModelOutput.alpha(near, b),
+              ShotModelOutput.metadata(near.depth(), b, hex));
+          return "written to " + file + " (" + ShotModelOutput.size(ShotModelOutput.write(file, written)) + ")";
+        });
+        ctx.status(StatusField.SHOT_MODEL, status);
+      } catch (RenderAbortedException | InterruptedException e) {
+        throw e;
+      } catch (Exception e) {
+        failed(summary, "to " + file + ": " + reason(e));
+      }
+    }
+
+    /** {@code why}: "to PATH: reason" or "- reason". */
+    private void failed(String summary, String why) {
+      ctx.status(StatusField.SHOT_MODEL, "not written " + why);
+      String line = "ExtendShot: Save shot model to: not written " + why;
+      ctx.notice(summary == null ? line : summary + "\n" + line);
+    }
+
+    /** Why, in words (NIO's exceptions often carry only the path). */
+    private static String reason(Exception e) {
+      return switch (e) {
+        case java.nio.file.AccessDeniedException a -> "permission denied (" + a.getFile() + ")";
+        case java.nio.file.FileAlreadyExistsException f -> f.getFile() + " is a file where a folder is needed";
+        case java.nio.file.NoSuchFileException n -> "no such folder (" + n.getFile() + ")";
+        case java.nio.file.FileSystemException f when f.getReason() != null -> f.getReason();
+        default -> e.getMessage() != null ? e.getMessage() : e.toString();
+      };
     }
   }
 

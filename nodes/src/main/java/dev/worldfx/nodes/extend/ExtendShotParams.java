@@ -5,6 +5,7 @@ import dev.worldfx.nodes.ParamGroup;
 import dev.worldfx.nodes.ParamSpec;
 import dev.worldfx.nodes.ParamSpec.ChoiceParam;
 import dev.worldfx.nodes.ParamSpec.IntParam;
+import dev.worldfx.nodes.ParamSpec.StringParam;
 import java.util.List;
 import java.util.Map;
 
@@ -34,5 +35,14 @@ public final class ExtendShotParams {
           + "build: predictions start from the last real frame moved on, so there is no jump to blend.",
       ParamGroup.ADVANCED, 4, 0, 64, 0, 16);
 
-  public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND);
+  public static final StringParam SAVE_MODEL = new StringParam("saveModel", "Save shot model to",
+      "Also writes the shot model fitted for the extension to this file (.safetensors), so the added frames render "
+          + "elsewhere without the source shot, a render farm included: in Generate's Generator context (Shot model "
+          + "file) or with `worldfx generate --model`, the same pixels. Written at the next render of an added frame, "
+          + "and again only when the solve changes; changing only this path re-solves nothing. With Direction Both, "
+          + "two files: NAME.after.safetensors and NAME.before.safetensors for NAME.safetensors. Empty: no file.",
+      ParamGroup.OUTPUT, "", ParamSpec.StringKind.FILE_TO_WRITE);
+
+  public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND,
+      SAVE_MODEL);
 }

@@ -22,11 +22,12 @@ public final class GenerateParams {
   public static final StringParam MODEL_FILE = new StringParam("modelFile", "Shot model file",
       "A shot model (.safetensors) written by `worldfx generate --save-model` (Generator context). The model is the "
           + "reference shot's space-time patch pyramid, sampled by VGPNN (Haim et al., ECCV 2022): no trained network. "
-          + "Or an ExtendShot model written by `worldfx extend --save-model`: frame 0 shows the first frame predicted "
+          + "Or an ExtendShot model written by `worldfx extend --save-model` or ExtendShot's Save shot model to: frame 0 shows the first frame predicted "
           + "after the shot, frame 1 the second, and so on, the same pixels `worldfx extend` writes (a farm renders "
           + "them without the source shot). "
           + "Empty: the Generator renders the seeded noise a sample starts from, as a test pattern. No text prompts: "
-          + "WorldFX loads no model that understands text.", ParamGroup.OUTPUT, "");
+          + "WorldFX loads no model that understands text.", ParamGroup.OUTPUT, "",
+      ParamSpec.StringKind.FILE_TO_READ);
   public static final IntParam FRAMES = new IntParam("frames", "Frames",
       "Length of the generated sample in the Generator context (0 = the model's own length; for an ExtendShot "
           + "model, the frames `worldfx extend` added). Frame t shows sample frame t modulo this length. An ExtendShot "

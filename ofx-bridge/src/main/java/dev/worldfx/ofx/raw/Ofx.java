@@ -128,6 +128,7 @@ public final class Ofx {
   public static final String PARAM_PROP_STRING_MODE = "OfxParamPropStringMode";
   public static final String PARAM_STRING_IS_SINGLE_LINE = "OfxParamStringIsSingleLine";
   public static final String PARAM_STRING_IS_FILE_PATH = "OfxParamStringIsFilePath";
+  public static final String PARAM_PROP_STRING_FILE_PATH_EXISTS = "OfxParamPropStringFilePathExists";
 
   // Messages
   public static final String MESSAGE_ERROR = "OfxMessageError";
