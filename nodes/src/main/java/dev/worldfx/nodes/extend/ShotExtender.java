@@ -197,8 +197,8 @@ public final class ShotExtender {
       }
       boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
       if (k == n - 1 && k >= 2) {
-        lastByDifference = movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null, toPrev[k],
-            toPrev[k - 1], w, h);
+        lastByDifference = movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null,
+            toPrev[k], toPrev[k - 1], w, h);
       }
       memory.observe(k, core);
       objects[k] = grow(core, w, h, 2);
@@ -484,14 +484,17 @@ public final class ShotExtender {
    * neighbours for the sub-pixel part) back through up to {@link #TRACK_FRAMES} earlier frames;
    * a least-squares parabola through those positions gives its velocity and acceleration at the
    * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
-   * The background memory settles the piece's edge: what it shows within {@link #HALO} pixels of the
-   * edge, or anywhere among the pixels {@code byDifference} added (background uncovered from under
-   * the object), is background; what differs from it within {@link #HALO} pixels outside the mask
-   * is the object's own (where the object overlaps its place one frame before, its uniform colour
-   * matches at no motion and the flow takes that part for background).
+   * The background memory settles which pixels are the object's: what it shows within {@link #HALO}
+   * pixels of the mask's edge, among the pixels {@code byDifference} added (background uncovered
+   * from under the object), or anywhere it explains better than the object's own motion from the
+   * frame before (uncovered background whose flow passed the consistency check) is background; what
+   * differs from it within {@link #HALO} pixels outside the mask is the object's own (where the
+   * object overlaps its place one frame before, its uniform colour matches at no motion and the flow
+   * takes that part for background).
    */
   private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core,
-                                       boolean[] byDifference, float[] f, QuadraticMotion background, ObjectMemory.Result remembered,
+                                       boolean[] byDifference, float[] f, QuadraticMotion background,
+                                       ObjectMemory.Result remembered,
                                        ObjectMemory.Background backgroundAt, boolean[] accepted, int w, int h) {
     int plane = w * h;
     if (core == null) {
@@ -567,26 +570,13 @@ public final class ShotExtender {
       }
       List<Integer> pixels = new ArrayList<>();
       double[] back = pos.get(1); // where the patch was one frame before
-      float[] then = new float[3];
       for (int p : patch) {
         accepted[p] = true;
-        boolean suspect = nearEdge(core, p, w, h) || byDifference != null && byDifference[p];
         float memory = backgroundDistance(last, p, backgroundAt, Affine.IDENTITY, w);
-        if (memory <= CHANGE && !suspect) {
-          // inside the mask: background when the memory explains it better than the object's own motion does
-          double x = p % w + back[0], y = p / w + back[1];
-          float moved = Float.POSITIVE_INFINITY;
-          if (x >= 0 && y >= 0 && x <= w - 1 && y <= h - 1) {
-            bilinear(prev.data(), w, h, x, y, then, 0, 1);
-            moved = 0;
-            for (int c = 0; c < 3; c++) {
-              moved += Math.abs(last.data()[c * plane + p] - then[c]) / 3;
-            }
-          }
-          suspect = memory < moved;
-        }
-        if (!(suspect && memory <= CHANGE)) {
-          pixels.add(p); // else background the flow dragged into the mask or the object uncovered: moved with it, a halo
+        boolean seenBehind = memory <= CHANGE && (nearEdge(core, p, w, h) || byDifference != null && byDifference[p]
+            || memory < movedDistance(last, prev, p, back, w, h));
+        if (!seenBehind) {
+          pixels.add(p); // else background (dragged in by the flow, or uncovered): moved with the object, a halo
         }
       }
       for (int p : patch) {
@@ -622,6 +612,25 @@ public final class ShotExtender {
     return o;
   }
 
+  /**
+   * Mean absolute RGB difference of pixel p of {@code last} from {@code prev} at p + d (where the
+   * object's pixel was one frame before); infinite where that lies outside the frame.
+   */
+  private static float movedDistance(ImagePlanes last, ImagePlanes prev, int p, double[] d, int w, int h) {
+    double x = p % w + d[0], y = p / w + d[1];
+    if (x < 0 || y < 0 || x > w - 1 || y > h - 1) {
+      return Float.POSITIVE_INFINITY;
+    }
+    int plane = w * h;
+    float[] then = new float[3];
+    bilinear(prev.data(), w, h, x, y, then, 0, 1);
+    float e = 0;
+    for (int c = 0; c < 3; c++) {
+      e += Math.abs(last.data()[c * plane + p] - then[c]) / 3;
+    }
+    return e;
+  }
+
   /** Whether a pixel outside {@code core} lies within {@link #HALO} pixels of p (where dragged-along background sits). */
   private static boolean nearEdge(boolean[] core, int p, int w, int h) {
     int x = p % w, y = p / w;
@@ -643,7 +652,7 @@ public final class ShotExtender {
     return backgroundDistance(img, p, background, toLast, w) <= CHANGE;
   }
 
-  /** Mean absolute RGB difference of pixel p of {@code img} from the background memory there; NaN where it is unknown. */
+  /** Mean absolute RGB difference of pixel p of {@code img} from the background memory there; NaN where unknown. */
   private static float backgroundDistance(ImagePlanes img, int p, ObjectMemory.Background background, Affine toLast,
                                           int w) {
     float[] bg = new float[3];

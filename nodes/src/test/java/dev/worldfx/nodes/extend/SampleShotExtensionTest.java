@@ -75,7 +75,7 @@ class SampleShotExtensionTest {
     }
   }
 
-  /** Of the pixels inside a disc of the real frame (a pixel in from its edge), how many the prediction does not show in its colour. */
+  /** Pixels inside a disc of the real frame (a pixel in from its edge) that ours shows in another colour. */
   private static int missing(float[] truth, float[] ours, BiPredicate<float[], Integer> colour) {
     boolean[] inside = mask(truth, colour);
     boolean[] edge = ShotExtender.grow(invert(inside), W, H, 1);
