@@ -164,7 +164,7 @@ public final class ShotExtender {
     Affine[] toPrev = new Affine[n]; // toPrev[k]: frame k -> frame k-1
     boolean[][] objects = new boolean[n][];
     float[] lastFlow = null, prevFlow = null;
-    boolean[] lastCore = null, lastConsistent = null;
+    boolean[] lastCore = null, lastConsistent = null, lastByDifference = null;
     java.util.ArrayDeque<ImagePlanes> pairInputs = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> pairTargets = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> recent = new java.util.ArrayDeque<>(); // newest first, up to TRACK_FRAMES
@@ -197,8 +197,8 @@ public final class ShotExtender {
       }
       boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
       if (k == n - 1 && k >= 2) {
-        movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null, toPrev[k],
-            toPrev[k - 1], w, h);
+        lastByDifference = movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null,
+            toPrev[k], toPrev[k - 1], w, h);
       }
       memory.observe(k, core);
       objects[k] = grow(core, w, h, 2);
@@ -251,8 +251,8 @@ public final class ShotExtender {
         y + margin, rgb, 0, 1);
     ObjectMemory.Result remembered = memory.resolve(clip, toPrev, last, lastCore, backgroundAt);
     boolean[] accepted = new boolean[plane];
-    float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastFlow, QuadraticMotion.fit(lastFlow, h, w, 4, 1.0),
-        remembered, backgroundAt, accepted, w, h);
+    float[][] obj = objectLayer(last, List.copyOf(recent), lastCore, lastByDifference, lastFlow,
+        QuadraticMotion.fit(lastFlow, h, w, 4, 1.0), remembered, backgroundAt, accepted, w, h);
     boolean[] lastObjects = grow(accepted, w, h, 2);
     // the background's own motion, pixel by pixel (parallax, perspective): a velocity fitted to the
     // flows from the last frame back over several baselines (see backgroundVelocity), with the
@@ -409,14 +409,18 @@ public final class ShotExtender {
    * Adds to {@code core} what three-frame differencing finds moving in the last frame: pixels that
    * differ from both earlier frames after the camera's motion is taken out. A small object faster
    * than the flow can follow is found this way; where it was one frame ago (now background) the
-   * frame two back agrees with the last one, so that place is not taken for the object.
+   * frame two back agrees with the last one, so that place is not taken for the object. Where the
+   * object covered a place in both earlier frames (it moves less than its width per frame), the
+   * background it uncovers there differs from both too: the pixels added are returned, for the
+   * object layer to tell those apart by the background memory.
    */
-  static void movingByDifference(boolean[] core, ImagePlanes last, ImagePlanes prev, ImagePlanes prev2, Affine toPrev,
-                                 Affine prevToPrev2, int w, int h) {
-    if (prev2 == null) {
-      return;
-    }
+  static boolean[] movingByDifference(boolean[] core, ImagePlanes last, ImagePlanes prev, ImagePlanes prev2,
+                                      Affine toPrev, Affine prevToPrev2, int w, int h) {
     int plane = w * h;
+    boolean[] added = new boolean[plane];
+    if (prev2 == null) {
+      return added;
+    }
     Affine toPrev2 = prevToPrev2.after(toPrev);
     for (int p = 0; p < plane; p++) {
       if (core[p]) {
@@ -427,9 +431,11 @@ public final class ShotExtender {
       if (x1 < 1 || y1 < 1 || x1 > w - 2 || y1 > h - 2 || x2 < 1 || y2 < 1 || x2 > w - 2 || y2 > h - 2) {
         continue;
       }
-      core[p] = nearestDifference(last, p, prev, x1, y1, w, h) > CHANGE
+      added[p] = nearestDifference(last, p, prev, x1, y1, w, h) > CHANGE
           && nearestDifference(last, p, prev2, x2, y2, w, h) > CHANGE;
+      core[p] = added[p];
     }
+    return added;
   }
 
   /**
@@ -482,9 +488,17 @@ public final class ShotExtender {
    * neighbours for the sub-pixel part) back through up to {@link #TRACK_FRAMES} earlier frames;
    * a least-squares parabola through those positions gives its velocity and acceleration at the
    * last frame. (A small fast object's flow is smoothed by the flow's regulariser; matching is not.)
+   * The background memory settles which pixels are the object's: what it shows within {@link #HALO}
+   * pixels of the mask's edge, among the pixels {@code byDifference} added (background uncovered
+   * from under the object), or anywhere it explains better than the object's own motion from the
+   * frame before (uncovered background whose flow passed the consistency check) is background; what
+   * differs from it within {@link #HALO} pixels outside the mask is the object's own (where the
+   * object overlaps its place one frame before, its uniform colour matches at no motion and the flow
+   * takes that part for background).
    */
-  private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core, float[] f,
-                                       QuadraticMotion background, ObjectMemory.Result remembered,
+  private static float[][] objectLayer(ImagePlanes last, List<ImagePlanes> earlier, boolean[] core,
+                                       boolean[] byDifference, float[] f, QuadraticMotion background,
+                                       ObjectMemory.Result remembered,
                                        ObjectMemory.Background backgroundAt, boolean[] accepted, int w, int h) {
     int plane = w * h;
     if (core == null) {
@@ -494,9 +508,10 @@ public final class ShotExtender {
     boolean[] mask = grow(core, w, h, 1);
     List<int[]> pieces = components(mask, w, h);
     int n = 0;
-    for (int[] piece : pieces) {
-      n += piece.length;
+    for (boolean b : grow(mask, w, h, HALO)) {
+      n += b ? 1 : 0; // the pieces and the rings around them
     }
+    boolean[] taken = new boolean[plane];
     float[][] o = {new float[n], new float[n], new float[n], new float[n], new float[n], new float[n], new float[3 * n]};
     int k = 0;
     for (int[] piece : pieces) {
@@ -547,7 +562,7 @@ public final class ShotExtender {
       }
       bx /= piece.length;
       by /= piece.length;
-      if (Math.hypot(vx - bx, vy - by) < MIN_OWN_MOTION || piece.length < MIN_PIECE || earlier.isEmpty()) {
+      if (Math.hypot(vx - bx, vy - by) < MIN_OWN_MOTION || inner.length < MIN_PIECE || earlier.isEmpty()) {
         continue;
       }
       // and its own motion must explain the last two frames clearly better than the background's
@@ -557,11 +572,32 @@ public final class ShotExtender {
       if (!(own < 0.5 * bg)) {
         continue;
       }
-      for (int p : patch) { // the piece's own pixels; the ring around them is background
+      List<Integer> pixels = new ArrayList<>();
+      double[] back = pos.get(1); // where the patch was one frame before
+      for (int p : patch) {
         accepted[p] = true;
-        if (nearEdge(core, p, w, h) && isBackground(last, p, backgroundAt, Affine.IDENTITY, w)) {
-          continue; // background the flow dragged into the mask: moved with the object it would be a halo
+        float memory = backgroundDistance(last, p, backgroundAt, Affine.IDENTITY, w);
+        boolean seenBehind = memory <= CHANGE && (nearEdge(core, p, w, h) || byDifference != null && byDifference[p]
+            || memory < movedDistance(last, prev, p, back, w, h));
+        if (!seenBehind) {
+          pixels.add(p); // else background (dragged in by the flow, or uncovered): moved with the object, a halo
         }
+      }
+      for (int p : patch) {
+        int x = p % w, y = p / w;
+        for (int yy = Math.max(0, y - HALO); yy <= Math.min(h - 1, y + HALO); yy++) {
+          for (int xx = Math.max(0, x - HALO); xx <= Math.min(w - 1, x + HALO); xx++) {
+            int q = yy * w + xx;
+            if (!core[q] && !taken[q] && !remembered.claimed()[q]
+                && backgroundDistance(last, q, backgroundAt, Affine.IDENTITY, w) > CHANGE) {
+              taken[q] = true;
+              accepted[q] = true;
+              pixels.add(q);
+            }
+          }
+        }
+      }
+      for (int p : pixels) {
         o[0][k] = p % w;
         o[1][k] = p / w;
         o[2][k] = (float) vx;
@@ -578,6 +614,25 @@ public final class ShotExtender {
       o[i] = Arrays.copyOf(o[i], i == 6 ? 3 * k : k);
     }
     return o;
+  }
+
+  /**
+   * Mean absolute RGB difference of pixel p of {@code last} from {@code prev} at p + d (where the
+   * object's pixel was one frame before); infinite where that lies outside the frame.
+   */
+  private static float movedDistance(ImagePlanes last, ImagePlanes prev, int p, double[] d, int w, int h) {
+    double x = p % w + d[0], y = p / w + d[1];
+    if (x < 0 || y < 0 || x > w - 1 || y > h - 1) {
+      return Float.POSITIVE_INFINITY;
+    }
+    int plane = w * h;
+    float[] then = new float[3];
+    bilinear(prev.data(), w, h, x, y, then, 0, 1);
+    float e = 0;
+    for (int c = 0; c < 3; c++) {
+      e += Math.abs(last.data()[c * plane + p] - then[c]) / 3;
+    }
+    return e;
   }
 
   /** Whether a pixel outside {@code core} lies within {@link #HALO} pixels of p (where dragged-along background sits). */
@@ -598,17 +653,23 @@ public final class ShotExtender {
    * frame ({@code toLast} maps it there), within {@link #CHANGE}.
    */
   static boolean isBackground(ImagePlanes img, int p, ObjectMemory.Background background, Affine toLast, int w) {
+    return backgroundDistance(img, p, background, toLast, w) <= CHANGE;
+  }
+
+  /** Mean absolute RGB difference of pixel p of {@code img} from the background memory there; NaN where unknown. */
+  private static float backgroundDistance(ImagePlanes img, int p, ObjectMemory.Background background, Affine toLast,
+                                          int w) {
     float[] bg = new float[3];
     int x = p % w, y = p / w;
     if (!background.sample(toLast.x(x, y), toLast.y(x, y), bg)) {
-      return false;
+      return Float.NaN;
     }
     int plane = img.data().length / 3;
     float d = 0;
     for (int c = 0; c < 3; c++) {
       d += Math.abs(img.data()[c * plane + p] - bg[c]) / 3;
     }
-    return d <= CHANGE;
+    return d;
   }
 
   /**

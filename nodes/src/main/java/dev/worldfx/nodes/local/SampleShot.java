@@ -20,6 +20,15 @@ public final class SampleShot {
   public final List<FrameView> mattes;
 
   public SampleShot(Arena arena, int width, int height, int count) {
+    this(arena, width, height, count, count);
+  }
+
+  /**
+   * The shot's first {@code count} frames where the ball crosses its path in {@code pathFrames}
+   * frames (and goes on at the same speed after them): the shot of {@code pathFrames} frames with
+   * its future, for tests of what an extension should show.
+   */
+  public SampleShot(Arena arena, int width, int height, int count, int pathFrames) {
     this.width = width;
     this.height = height;
     List<FrameView> f = new ArrayList<>();
@@ -29,7 +38,7 @@ public final class SampleShot {
     for (int t = 0; t < count; t++) {
       FrameView frame = FrameView.allocate(arena, bounds, PixelDepth.FLOAT, Components.RGBA);
       FrameView matte = FrameView.allocate(arena, bounds, PixelDepth.FLOAT, Components.ALPHA);
-      float ballX = width * 0.15f + t * width * 0.6f / Math.max(1, count - 1);
+      float ballX = width * 0.15f + t * width * 0.6f / Math.max(1, pathFrames - 1);
       float ballY = height * 0.55f;
       float pan = t * 1.5f;
       for (int y = 0; y < height; y++) {
