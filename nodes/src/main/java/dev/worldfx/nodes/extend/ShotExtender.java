@@ -259,7 +259,7 @@ public final class ShotExtender {
     // objects' motion, and where the reverse flow does not confirm it (occlusion: what just went
     // behind something has no match), replaced by a membrane from around them
     abortPoll.run();
-    float[] bgFlow = backgroundVelocity(last, List.copyOf(recent), w, h);
+    float[] bgFlow = backgroundVelocity(last, List.copyOf(recent), lastObjects, w, h);
     float[] motion = bgFlow;
     int moving = 0;
     float[] hole = new float[plane];
@@ -307,7 +307,7 @@ public final class ShotExtender {
    * 1, 2, 4, 8 and the same to 0.01 dB with 1, 4, 8, which cost one flow less. A baseline whose match does not look like the last frame there (the pixel was
    * covered, or out of view, that many frames back) is left out at that pixel.
    */
-  float[] backgroundVelocity(ImagePlanes last, List<ImagePlanes> earlier, int w, int h) {
+  float[] backgroundVelocity(ImagePlanes last, List<ImagePlanes> earlier, boolean[] objects, int w, int h) {
     int plane = w * h;
     double[] num = new double[2 * plane];
     double[] den = new double[plane];
@@ -343,12 +343,76 @@ public final class ShotExtender {
       }
     }
     float[] v = new float[2 * plane];
+    float[] weight = new float[plane];
     for (int p = 0; p < plane; p++) {
       boolean fitted = den[p] > 0;
       v[p] = fitted ? (float) (num[p] / den[p]) : pair[p];
       v[plane + p] = fitted ? (float) (num[plane + p] / den[p]) : pair[plane + p];
+      weight[p] = objects[p] ? 0 : (float) Math.max(den[p], 0.5);
     }
-    return v;
+    return normalizedBlur(v, weight, w, h, VELOCITY_SMOOTHING);
+  }
+
+  /**
+   * Pixels (Gaussian sigma) over which the background velocity is averaged, weighted by how many
+   * baselines measured it (objects not at all). A velocity error grows with the horizon, and
+   * neighbouring pixels measured over different baselines drift apart: on the kivy clip extended
+   * by 72 frames, without it the far frames were speckled with pixels from a few pixels away; with
+   * it, clean, and +0.07 / +0.08 dB at horizons 8 / 16.
+   */
+  static final double VELOCITY_SMOOTHING = 2;
+
+  /**
+   * Normalized convolution: each channel of {@code v} ([c,H,W]) averaged with Gaussian weights times
+   * {@code weight} (how much each pixel's value is to be trusted), so a pixel measured over fewer
+   * baselines takes its value mostly from better-measured neighbours. Where no weight reaches a
+   * pixel, its own value stays.
+   */
+  static float[] normalizedBlur(float[] v, float[] weight, int w, int h, double sigma) {
+    int plane = w * h, channels = v.length / plane;
+    int r = (int) Math.ceil(3 * sigma);
+    float[] kernel = new float[2 * r + 1];
+    for (int i = -r; i <= r; i++) {
+      kernel[i + r] = (float) Math.exp(-i * i / (2 * sigma * sigma));
+    }
+    float[] den = blurSeparable(weight, w, h, kernel, r);
+    float[] out = new float[v.length];
+    float[] weighted = new float[plane];
+    for (int c = 0; c < channels; c++) {
+      for (int p = 0; p < plane; p++) {
+        weighted[p] = v[c * plane + p] * weight[p];
+      }
+      float[] num = blurSeparable(weighted, w, h, kernel, r);
+      for (int p = 0; p < plane; p++) {
+        out[c * plane + p] = den[p] > 1e-6f ? num[p] / den[p] : v[c * plane + p];
+      }
+    }
+    return out;
+  }
+
+  /** One plane convolved with {@code kernel} along x then y, the frame's edge pixels repeated. */
+  private static float[] blurSeparable(float[] a, int w, int h, float[] kernel, int r) {
+    float[] tmp = new float[a.length];
+    float[] out = new float[a.length];
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float s = 0;
+        for (int i = -r; i <= r; i++) {
+          s += kernel[i + r] * a[y * w + Math.clamp(x + i, 0, w - 1)];
+        }
+        tmp[y * w + x] = s;
+      }
+    }
+    for (int y = 0; y < h; y++) {
+      for (int x = 0; x < w; x++) {
+        float s = 0;
+        for (int i = -r; i <= r; i++) {
+          s += kernel[i + r] * tmp[Math.clamp(y + i, 0, h - 1) * w + x];
+        }
+        out[y * w + x] = s;
+      }
+    }
+    return out;
   }
 
   /** The frame moved on by one frame along its own flow {@code f} (pixel p takes the colour at p + f(p)). */

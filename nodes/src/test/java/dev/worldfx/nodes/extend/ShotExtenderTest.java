@@ -188,6 +188,24 @@ class ShotExtenderTest {
   }
 
   @Test
+  void velocityAveragingTrustsWellMeasuredNeighbours() {
+    int w = 9, h = 9, plane = w * h;
+    float[] v = new float[2 * plane];
+    float[] weight = new float[plane];
+    java.util.Arrays.fill(v, 1f);
+    java.util.Arrays.fill(weight, 98f); // measured over baselines 1, 4 and 8
+    v[4 * w + 4] = 3f; // one pixel measured from the last pair only, and off
+    weight[4 * w + 4] = 1f;
+    float[] out = ShotExtender.normalizedBlur(v, weight, w, h, 2);
+    assertEquals(1f, out[4 * w + 4], 0.02f, "the poorly measured pixel takes its neighbours' velocity");
+    assertEquals(1f, out[plane + 4 * w + 4], 1e-5f, "the other component is untouched");
+    // where nothing with weight is near (an object's pixels all excluded), a pixel keeps its own value
+    java.util.Arrays.fill(weight, 0f);
+    out = ShotExtender.normalizedBlur(v, weight, w, h, 2);
+    assertEquals(3f, out[4 * w + 4], 0f);
+  }
+
+  @Test
   void backtestFindsASafeLengthAndIsDeterministic() {
     Scene scene = Scene.pan(96, 64, 28, 1.7, 0.4);
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 3), () -> {}, f -> {});
