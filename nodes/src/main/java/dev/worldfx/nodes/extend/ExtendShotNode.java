@@ -53,7 +53,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "13";
+  static final String SOLVER_REVISION = "14";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 

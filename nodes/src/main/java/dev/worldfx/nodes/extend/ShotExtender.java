@@ -5,6 +5,7 @@ import dev.worldfx.inference.Tensor;
 import dev.worldfx.nodes.NodeException;
 import dev.worldfx.nodes.flow.FlowParams;
 import dev.worldfx.nodes.flow.TvL1Flow;
+import dev.worldfx.nodes.synthesis.DistanceTransform;
 import dev.worldfx.nodes.synthesis.HoleMask;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import dev.worldfx.nodes.synthesis.NoSourcePatchException;
@@ -1146,7 +1147,7 @@ public final class ShotExtender {
    * of what the last column shows), and further in, the smooth membrane (a streak is as wrong as
    * any guess there, and a smooth fill errs less). {@code r} holds the membrane; each edge-hole
    * pixel becomes membrane + exp(-d / {@link #EDGE_CONTINUATION}) x (streak - membrane), d its
-   * distance (chamfer, 8-connected) from the nearest known pixel. Measured against the membrane
+   * (Euclidean) distance from the nearest known pixel. Measured against the membrane
    * alone (horizons 1 / 8): synthetic camera pan of ShotExtenderTest 38.6 -> 40.8 / 28.8 -> 29.2 dB;
    * Debian kivy clip 32.7 -> 33.0 / 24.9 -> 25.1; photo pan 43.9 -> 43.7 / 27.9 -> 27.9. A longer
    * reach (12 px) did better on the synthetic pan (41.6 / 29.3) and worse on the photo (43.3 /
@@ -1154,46 +1155,21 @@ public final class ShotExtender {
    */
   static void continueEdges(float[] r, float[] streak, boolean[] edge, int w, int h) {
     int plane = w * h;
-    float[] d = chamferDistance(edge, w, h);
+    float[] known = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      known[p] = edge[p] ? 0 : 1;
+    }
+    float[] d2 = DistanceTransform.squaredDistanceToCore(known, h, w);
     for (int p = 0; p < plane; p++) {
       if (!edge[p] || Float.isNaN(streak[p])) {
         continue;
       }
-      float g = (float) Math.exp(-d[p] / EDGE_CONTINUATION);
+      float g = (float) Math.exp(-Math.sqrt(d2[p]) / EDGE_CONTINUATION);
       for (int c = 0; c < 3; c++) {
         int i = c * plane + p;
         r[i] += g * (streak[i] - r[i]);
       }
     }
-  }
-
-  /** Distance (8-connected chamfer, 1 and sqrt 2) of each pixel of {@code region} from the nearest pixel outside it. */
-  static float[] chamferDistance(boolean[] region, int w, int h) {
-    int plane = w * h;
-    float[] d = new float[plane];
-    for (int p = 0; p < plane; p++) {
-      d[p] = region[p] ? w + h : 0;
-    }
-    float diag = (float) Math.sqrt(2);
-    // forward pass looks at the neighbours above and to the left, the backward pass at the others
-    int[][] forward = {{-1, 0}, {0, -1}, {-1, -1}, {1, -1}};
-    for (int pass = 0; pass < 2; pass++) {
-      int sign = pass == 0 ? 1 : -1;
-      for (int i = 0; i < plane; i++) {
-        int p = pass == 0 ? i : plane - 1 - i;
-        if (d[p] == 0) {
-          continue;
-        }
-        int x = p % w, y = p / w;
-        for (int[] o : forward) {
-          int xx = x + sign * o[0], yy = y + sign * o[1];
-          if (xx >= 0 && yy >= 0 && xx < w && yy < h) {
-            d[p] = Math.min(d[p], d[yy * w + xx] + (o[0] != 0 && o[1] != 0 ? diag : 1));
-          }
-        }
-      }
-    }
-    return d;
   }
 
   private float[] fill(PatchMatchInpainter pm, float[] out, boolean[] hole, float[] anchor, int w, int h, int t) {
