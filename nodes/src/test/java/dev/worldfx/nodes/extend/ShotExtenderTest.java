@@ -206,6 +206,34 @@ class ShotExtenderTest {
   }
 
   @Test
+  void backtestSafeLengthIsWithinTwentyPercentOfTheRealOne() {
+    // a camera pan, 40 frames seen: the back-test fits the first 24 and predicts the 16 it hid;
+    // the real safe length comes from fitting all 40 and predicting the 16 frames after them
+    Scene scene = Scene.pan(160, 96, 56, 2.2, 0.6);
+    int seenFrames = 40, k = 16;
+    double threshold = 25;
+    ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, f -> {});
+    ShotExtender.Backtest bt = x.backtest(scene.visible(seenFrames), k, threshold);
+    double[] real = new double[k];
+    ShotExtender.Model m = x.fit(scene.visible(seenFrames));
+    m.useAppearance = bt.appearanceHelps(); // as the node does: the back-test decides
+    x.predict(m, k, (t, frame) -> real[t - 1] = Metrics.psnr(frame.data(), scene.rgb(seenFrames - 1 + t).data()));
+    int measured = 0;
+    while (measured < k && real[measured] >= threshold) {
+      measured++;
+    }
+    System.out.printf("safe length on a pan at %.0f dB: back-test %d, real %d (back-test PSNR %s, real %s)%n", threshold,
+        bt.safeLength(), measured, rounded(bt.psnr()), rounded(real));
+    assertTrue(measured > 0 && measured < k && !bt.safeLengthIsLowerBound(), "both cross the threshold in the window");
+    assertTrue(Math.abs(bt.safeLength() - measured) <= 0.2 * measured, "back-test " + bt.safeLength() + " vs real "
+        + measured);
+  }
+
+  private static String rounded(double[] v) {
+    return java.util.Arrays.toString(java.util.Arrays.stream(v).map(d -> Math.round(d * 10) / 10.0).toArray());
+  }
+
+  @Test
   void backtestFindsASafeLengthAndIsDeterministic() {
     Scene scene = Scene.pan(96, 64, 28, 1.7, 0.4);
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 3), () -> {}, f -> {});
