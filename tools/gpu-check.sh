@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU check of the CUDA backend (issue 5), in one run: the CUDA libraries found, the doctor's selection, the *IT
 # parity suite (every GPU op against the CPU backend, device counters asserted), `worldfx bench kernels --backend
-# cuda`, and an end-to-end node render (`worldfx demo`) with --backend cuda compared against --backend cpu.
+# cuda`, `worldfx bench extend` (ExtendShot's solve, draft) on the GPU and on the CPU, and an end-to-end node
+# render (`worldfx demo`) with --backend cuda compared against --backend cpu.
 # Everything is printed; the exit status is 0 only if every step passed.
 #
 # It runs on a GPU machine that has only this work tree and the folder .gpu-carry/ (no Maven, no JDK, no network).
@@ -165,6 +166,13 @@ check() {
   step "worldfx bench kernels --backend cuda"
   timeout 180 "${cli[@]}" bench kernels --backend cuda 2>&1 | grep -v 'incubator modules'
   result "${PIPESTATUS[0]}" "kernel bench"
+
+  step "worldfx bench extend (draft, 48 frames 640x360 + 16), cuda then cpu"
+  for b in cuda cpu; do
+    echo "-- --backend $b"
+    timeout 240 "${cli[@]}" bench extend --quality draft --backend "$b" 2>&1 | grep -v 'incubator modules'
+    result "${PIPESTATUS[0]}" "extend bench ($b)"
+  done
 
   step "end-to-end: worldfx demo (Inpaint, ExtendShot, Generate) 320x180, 8 frames, cuda then cpu"
   local ok=0

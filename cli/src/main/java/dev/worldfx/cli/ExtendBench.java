@@ -47,8 +47,8 @@ final class ExtendBench {
     out.printf(Locale.ROOT, "worldfx bench extend: back-test %d + solve + extend by %d frames, %dx%d, %d frames, each "
         + "case in a fresh JVM (%d cores here);%n  ratio = total time / time to generate every frame of the shot "
         + "once, same JVM%n%n", BACKTEST, add, width, height, frames, Runtime.getRuntime().availableProcessors());
-    out.printf(Locale.ROOT, "  %-10s %-7s %6s %6s %10s %10s %9s %13s %10s %6s%n", "size", "quality", "frames", "added",
-        "backtest s", "extend s", "total s", "peak RSS MiB", "ratio", "safe");
+    out.printf(Locale.ROOT, "  %-10s %-7s %6s %6s %10s %10s %9s %13s %10s %6s  %s%n", "size", "quality", "frames",
+        "added", "backtest s", "extend s", "total s", "peak RSS MiB", "ratio", "safe", "backend");
     List<Map<String, String>> rows = new ArrayList<>();
     for (boolean fin : qualities) {
       List<String> args = List.of(Integer.toString(width), Integer.toString(height), Integer.toString(frames),
@@ -62,9 +62,9 @@ final class ExtendBench {
         return Main.EXIT_FAILED;
       }
       rows.add(r);
-      out.printf(Locale.ROOT, "  %-10s %-7s %6s %6s %10s %10s %9s %13s %9sx %6s%n", width + "x" + height,
+      out.printf(Locale.ROOT, "  %-10s %-7s %6s %6s %10s %10s %9s %13s %9sx %6s  %s%n", width + "x" + height,
           r.get("quality"), r.get("frames"), r.get("added"), r.get("backtest_s"), r.get("extend_s"), r.get("total_s"),
-          r.get("vmhwm_mib"), r.get("ratio"), r.get("safe"));
+          r.get("vmhwm_mib"), r.get("ratio"), r.get("safe"), r.get("backend"));
       out.flush();
     }
     out.println();
@@ -111,8 +111,9 @@ final class ExtendBench {
       double reference = (System.nanoTime() - r0) / 1e9;
       double total = (t2 - t0) / 1e9;
       System.out.printf(Locale.ROOT, PREFIX + "quality=%s frames=%d added=%d backtest_s=%.2f extend_s=%.2f total_s=%.2f "
-          + "vmhwm_mib=%.0f ratio=%.1f safe=%d check=%s%n", fin ? "final" : "draft", n, add, (t1 - t0) / 1e9,
-          (t2 - t1) / 1e9, total, vmhwm, total / reference, bt.safeLength(), Double.isFinite(sink[0]));
+          + "vmhwm_mib=%.0f ratio=%.1f safe=%d check=%s backend=%s%n", fin ? "final" : "draft", n, add, (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9, total, vmhwm, total / reference, bt.safeLength(), Double.isFinite(sink[0]),
+          dev.worldfx.inference.Backends.peek().map(s -> s.name()).orElse("none-selected"));
       System.exit(0);
     } catch (Throwable t) {
       t.printStackTrace();

@@ -201,11 +201,18 @@ public final class InpaintBench {
     return childCommand(InpaintBench.class, c.args());
   }
 
-  /** A fresh JVM like this one running {@code main} with {@code args}. */
+  /**
+   * A fresh JVM like this one running {@code main} with {@code args}, computing on the backend this
+   * one was told to use (--backend sets a system property, which a child does not inherit).
+   */
   static List<String> childCommand(Class<?> main, List<String> args) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), main.getName()));
+        "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "-XX:+UseSerialGC"));
+    String backend = System.getProperty(dev.worldfx.inference.Backends.MODE_PROPERTY);
+    if (backend != null) {
+      cmd.add("-D" + dev.worldfx.inference.Backends.MODE_PROPERTY + "=" + backend);
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
     cmd.addAll(args);
     return cmd;
   }

@@ -21,5 +21,24 @@ class ExtendBenchTest {
     assertTrue(Double.parseDouble(r.get("total_s")) > 0 && Double.parseDouble(r.get("vmhwm_mib")) > 0, line);
     int safe = Integer.parseInt(r.get("safe"));
     assertTrue(safe >= 0 && safe <= ExtendBench.BACKTEST, line);
+    assertTrue(List.of("cpu", "cuda").contains(r.get("backend")), "the backend the child computed on: " + line);
+  }
+
+  @Test
+  void aChildComputesOnTheBackendTheBenchWasGiven() {
+    String key = dev.worldfx.inference.Backends.MODE_PROPERTY;
+    String before = System.getProperty(key);
+    try {
+      System.setProperty(key, "cuda"); // what `worldfx bench extend --backend cuda` sets
+      List<String> cmd = InpaintBench.childCommand(ExtendBench.class, List.of("96", "64", "12", "4", "draft"));
+      assertTrue(cmd.contains("-D" + key + "=cuda"), cmd.toString());
+      assertTrue(cmd.indexOf("-D" + key + "=cuda") < cmd.indexOf(ExtendBench.class.getName()), "a JVM option");
+    } finally {
+      if (before == null) {
+        System.clearProperty(key);
+      } else {
+        System.setProperty(key, before);
+      }
+    }
   }
 }
