@@ -1,6 +1,7 @@
 package dev.worldfx.cli;
 
 import dev.worldfx.nodes.extend.ClipFrames;
+import dev.worldfx.nodes.extend.PairMemo;
 import dev.worldfx.nodes.extend.ShotExtender;
 import dev.worldfx.nodes.synthesis.ImagePlanes;
 import java.io.IOException;
@@ -95,7 +96,7 @@ final class ExtendBench {
       boolean fin = args[4].equals("final");
       ClipFrames clip = new Clip(new InpaintBench.SyntheticShot(w, h, n));
       InpaintBench.HeapPeak heap = InpaintBench.HeapPeak.start();
-      ShotExtender x = new ShotExtender(new ShotExtender.Settings(fin, 0), () -> {}, f -> {});
+      ShotExtender x = new ShotExtender(new ShotExtender.Settings(fin, 0), () -> {}, f -> {}).sharing(new PairMemo());
       long t0 = System.nanoTime();
       ShotExtender.Backtest bt = x.backtest(clip, BACKTEST, 25);
       long t1 = System.nanoTime();

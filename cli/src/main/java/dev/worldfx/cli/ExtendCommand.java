@@ -6,6 +6,7 @@ import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
 import dev.worldfx.nodes.extend.ExtendModelFile;
 import dev.worldfx.nodes.extend.ExtendShotNode;
+import dev.worldfx.nodes.extend.PairMemo;
 import dev.worldfx.nodes.extend.ShotExtender;
 import dev.worldfx.nodes.jobs.Job;
 import dev.worldfx.nodes.jobs.JobBoard;
@@ -210,6 +211,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
         Thumbnail.rgb(shot.rgb(shot.count() - 1)));
 
     ShotExtender.Backtest bt = null;
+    PairMemo pairs = new PairMemo(); // the fit after the back-test reuses what it measured on the same frames
     if (backtest > 0) {
       if (numbers.size() < backtest + 2) {
         console.message("extend", String.format(Locale.ROOT, "back-test skipped: it needs at least %d frames, the "
@@ -218,7 +220,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
         job.phase("back-test: hiding the last " + backtest + " frames, fitting and predicting them");
         try (var p = report.phase("backtest")) {
           bt = new ShotExtender(settings, abort, both(progress.solve("back-test on the last " + backtest + " frames"),
-              board, 0, fitFrom), job::loss).backtest(shot, backtest, SAFE_PSNR_DB);
+              board, 0, fitFrom), job::loss).sharing(pairs).backtest(shot, backtest, SAFE_PSNR_DB);
         }
         job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
         StringBuilder table = new StringBuilder("back-test (last " + backtest + " real frames hidden and predicted):");
@@ -250,7 +252,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     job.phase("fitting the shot model");
     try (var p = report.phase("fit")) {
       model = new ShotExtender(settings, abort, both(progress.solve("fitting the model of the shot"), board, fitFrom, 0.7),
-          job::loss).fit(shot);
+          job::loss).sharing(pairs).fit(shot);
     }
     model.useAppearance = bt != null && bt.appearanceHelps();
     if (saveModel != null) {

@@ -232,7 +232,7 @@ public final class ExtendShotNode implements Node {
           // the parts of the solve each report 0..1: back-test, fit, predict get these shares of the bar
           double[] span = {0, backtest > 0 ? 0.4 : 0};
           ShotExtender extender = new ShotExtender(settings, job.abortPoll(ctx::checkAbort),
-              f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss);
+              f -> progress.accept(span[0] + (span[1] - span[0]) * f), job::loss).sharing(new PairMemo());
           String summary = "ExtendShot back-test: off";
           String safeLength = "off (Back-test frames is 0)";
           ShotExtender.Backtest bt = null;
@@ -353,7 +353,7 @@ public final class ExtendShotNode implements Node {
                                           ShotExtender.Settings settings, ClipFrames clip, boolean forward,
                                           int backtest) throws IOException {
     ClipFrames side = forward ? clip : clip.reversed();
-    ShotExtender extender = new ShotExtender(settings, ctx::checkAbort, ctx::progress);
+    ShotExtender extender = new ShotExtender(settings, ctx::checkAbort, ctx::progress).sharing(new PairMemo());
     String stored = null;
     Optional<CacheEntry> e = store.get(backtestKey);
     if (e.isPresent()) {

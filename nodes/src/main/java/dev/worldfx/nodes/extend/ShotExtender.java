@@ -79,6 +79,7 @@ public final class ShotExtender {
   private final Runnable abortPoll;
   private final DoubleConsumer progress;
   private final dev.worldfx.nodes.jobs.LossSink losses;
+  private PairMemo pairMemo;
 
   public ShotExtender(Settings settings, Runnable abortPoll, DoubleConsumer progress) {
     this(settings, abortPoll, progress, dev.worldfx.nodes.jobs.LossSink.NONE);
@@ -91,6 +92,17 @@ public final class ShotExtender {
     this.abortPoll = abortPoll;
     this.progress = progress;
     this.losses = losses;
+  }
+
+  /**
+   * Lets fits share what they measured between neighbouring frames: a back-test's fit and the fit
+   * after it see the same first frames, and each pair's camera step and object mask then come from
+   * the memo instead of a new flow (the results are the same bits: a pair is reused only for the
+   * same two frames, compared by content, and the same flow settings). Returns this extender.
+   */
+  public ShotExtender sharing(PairMemo memo) {
+    this.pairMemo = memo;
+    return this;
   }
 
   /** The fitted model of a clip: enough to predict any number of frames after it. */
@@ -164,7 +176,7 @@ public final class ShotExtender {
     FlowParams fp = settings.finalQuality() ? FlowParams.finalQuality() : FlowParams.draft();
     Affine[] toPrev = new Affine[n]; // toPrev[k]: frame k -> frame k-1
     boolean[][] objects = new boolean[n][];
-    float[] lastFlow = null, prevFlow = null;
+    float[] lastFlow = null;
     boolean[] lastCore = null, lastConsistent = null, lastByDifference = null;
     java.util.ArrayDeque<ImagePlanes> pairInputs = new java.util.ArrayDeque<>();
     java.util.ArrayDeque<ImagePlanes> pairTargets = new java.util.ArrayDeque<>();
@@ -179,24 +191,29 @@ public final class ShotExtender {
         recent.removeLast();
       }
       next = clip.rgb(k);
-      if (lastFlow != null) {
-        // a training pair for the appearance model: frame k-1 moved on along its own flow, against frame k
+      if (lastFlow != null && k >= n - APPEARANCE_PAIRS) {
+        // a training pair for the appearance model (the last few): frame k-1 moved on along its own
+        // flow, against frame k
         pairInputs.addLast(extrapolate(prev, lastFlow, w, h));
         pairTargets.addLast(next);
-        if (pairInputs.size() > APPEARANCE_PAIRS) {
-          pairInputs.removeFirst();
-          pairTargets.removeFirst();
-        }
       }
-      float[] f = flow(next, prev, fp); // frame k -> frame k-1
-      toPrev[k] = Affine.fitToFlow(f, h, w, null, 4, 1.0);
+      // the flow itself is needed for the last pair and the appearance pairs; the camera step and
+      // object mask of an earlier pair may come from a fit of the same frames before (the back-test)
+      boolean flowNeeded = k >= n - 1 - APPEARANCE_PAIRS;
+      PairMemo.Pair known = flowNeeded || pairMemo == null ? null : pairMemo.get(k, prev, next, fp);
+      float[] f = known != null ? null : flow(next, prev, fp); // frame k -> frame k-1
+      toPrev[k] = known != null ? known.toPrev() : Affine.fitToFlow(f, h, w, null, 4, 1.0);
       boolean[] consistent = null;
       if (k == n - 1) {
         // the last frame's objects are what moves on: pixels just uncovered (no match in frame k-1,
         // the flow there is meaningless) are background, told apart by the forward-backward check
         consistent = consistency(f, flow(prev, next, fp), w, h);
       }
-      boolean[] core = objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
+      boolean[] core = known != null ? known.core(plane)
+          : objectMask(f, QuadraticMotion.fit(f, h, w, 4, 1.0), consistent, w, h);
+      if (known == null && consistent == null && pairMemo != null) {
+        pairMemo.put(k, prev, next, fp, toPrev[k], core);
+      }
       if (k == n - 1 && k >= 2) {
         lastByDifference = movingByDifference(core, next, prev, recent.size() > 1 ? List.copyOf(recent).get(1) : null,
             toPrev[k], toPrev[k - 1], w, h);
@@ -207,7 +224,6 @@ public final class ShotExtender {
         lastCore = core;
         lastConsistent = consistent;
       }
-      prevFlow = lastFlow;
       lastFlow = f;
       progress.accept(0.7 * k / (n - 1));
     }

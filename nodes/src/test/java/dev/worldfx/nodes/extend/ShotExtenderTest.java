@@ -234,6 +234,32 @@ class ShotExtenderTest {
   }
 
   @Test
+  void aFitSharingTheBacktestsPairsPredictsTheSameBits() {
+    Scene scene = Scene.ball(96, 64, 20, 1.5, 0.3, 20, 30, 2.5, 0.2, 0, 0);
+    ShotExtender.Settings settings = new ShotExtender.Settings(false, 4);
+    PairMemo memo = new PairMemo();
+    ShotExtender shared = new ShotExtender(settings, () -> {}, f -> {}).sharing(memo);
+    shared.backtest(scene, 6, 25);
+    int kept = memo.size();
+    assertTrue(kept > 0, "the back-test's fit kept its pairs");
+    List<ImagePlanes> a = new ArrayList<>(), b = new ArrayList<>();
+    shared.predict(shared.fit(scene), 4, (t, f) -> a.add(f));
+    ShotExtender alone = new ShotExtender(settings, () -> {}, f -> {});
+    alone.predict(alone.fit(scene), 4, (t, f) -> b.add(f));
+    for (int t = 0; t < 4; t++) {
+      assertTrue(java.util.Arrays.equals(a.get(t).data(), b.get(t).data()), "frame " + (t + 1) + " the same bits");
+    }
+    // another clip of the same size at the same indices: its pairs are measured, not taken from the memo
+    Scene other = Scene.ball(96, 64, 20, -1.0, 0.5, 60, 20, -2.0, 0.4, 0, 0);
+    List<ImagePlanes> c = new ArrayList<>(), d = new ArrayList<>();
+    shared.predict(shared.fit(other), 2, (t, f) -> c.add(f));
+    alone.predict(alone.fit(other), 2, (t, f) -> d.add(f));
+    for (int t = 0; t < 2; t++) {
+      assertTrue(java.util.Arrays.equals(c.get(t).data(), d.get(t).data()), "other clip, frame " + (t + 1));
+    }
+  }
+
+  @Test
   void backtestFindsASafeLengthAndIsDeterministic() {
     Scene scene = Scene.pan(96, 64, 28, 1.7, 0.4);
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 3), () -> {}, f -> {});
