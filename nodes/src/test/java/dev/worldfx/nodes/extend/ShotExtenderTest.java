@@ -265,9 +265,8 @@ class ShotExtenderTest {
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 3), () -> {}, f -> {});
     ShotExtender.Backtest a = x.backtest(scene, 8, 25);
     ShotExtender.Backtest b = x.backtest(scene, 8, 25);
-    System.out.printf("back-test on a pan: PSNR %s, safe length %d at %.0f dB%n",
-        java.util.Arrays.toString(java.util.Arrays.stream(a.psnr()).map(v -> Math.round(v * 10) / 10.0).toArray()),
-        a.safeLength(), a.thresholdDb());
+    System.out.printf("back-test on a pan: PSNR %s, safe length %d at %.0f dB%n", rounded(a.psnr()), a.safeLength(),
+        a.thresholdDb());
     assertEquals(java.util.Arrays.toString(a.psnr()), java.util.Arrays.toString(b.psnr()));
     assertTrue(a.safeLength() >= 1 && a.driftMatte().length == 96 * 64);
   }
