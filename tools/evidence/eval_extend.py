@@ -14,14 +14,21 @@ is the first seen frame and time runs the other way. Prints PSNR per horizon 1, 
 colour drift (largest difference of a channel's mean between the predicted and the real frame,
 8-bit levels), and the safe length measured on the hidden frames (PSNR >= 25 dB) next to the one
 worldfx's back-test predicted.
+
+Two more columns put the margin in context. "oracle": the last frame moved by the flow measured
+from the real future frame back to it (OpenCV DIS, medium preset), about the best any method that
+warps the last frame can do (it knows the future's motion). "seen part": the scores over only the
+pixels that oracle flow takes from inside the last frame, i.e. leaving out the content that enters
+at the frame's edge, which no frame showed.
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 import numpy as np
 import cv2
 
 
-def psnr(a, b):
-    mse = np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2)
+def psnr(a, b, mask=None):
+    err = (a.astype(np.float64) - b.astype(np.float64)) ** 2
+    mse = np.mean(err if mask is None else err[mask])
     return 99.0 if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
 
 
@@ -62,6 +69,7 @@ def main():
         flow = cv2.calcOpticalFlowFarneback(g1, g0, None, 0.5, 4, 21, 5, 7, 1.5, 0)  # last -> before
         h, w = g1.shape
         xs, ys = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+        dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
         rows = []
         for k, n in enumerate(hidden, start=1):
             truth = cv2.imread(os.path.join(a.frames, n))
@@ -70,15 +78,26 @@ def main():
             extrap = cv2.remap(last, xs + k * flow[..., 0], ys + k * flow[..., 1], cv2.INTER_LINEAR,
                                borderMode=cv2.BORDER_REPLICATE)
             drift = float(np.max(np.abs(ours.reshape(-1, 3).mean(0) - truth.reshape(-1, 3).mean(0))))
+            # oracle: the last frame moved by the flow measured from the real future frame back to it (DIS),
+            # about the best a warp of the last frame can do; "seen": the pixels that flow takes from inside it
+            fut = dis.calc(cv2.cvtColor(truth, cv2.COLOR_BGR2GRAY), g1, None)
+            sx, sy = xs + fut[..., 0], ys + fut[..., 1]
+            oracle = cv2.remap(last, sx, sy, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+            seen_px = (sx >= 0) & (sy >= 0) & (sx <= w - 1) & (sy <= h - 1)
             rows.append({"horizon": k, "ours": psnr(ours, truth), "freeze": psnr(last, truth),
-                         "flow": psnr(extrap, truth), "colourDrift": drift})
+                         "flow": psnr(extrap, truth), "oracle": psnr(oracle, truth), "colourDrift": drift,
+                         "seenShare": float(seen_px.mean()), "oursSeen": psnr(ours, truth, seen_px),
+                         "freezeSeen": psnr(last, truth, seen_px), "flowSeen": psnr(extrap, truth, seen_px)})
         print(f"{a.frames}: {len(seen)} frames seen, {a.hide} hidden ({a.direction}); PSNR dB (8-bit) per horizon")
-        print("  horizon    ours  freeze    flow   margin over the better reference   colour drift")
+        print("  horizon    ours  freeze    flow  margin  oracle  colour drift | seen part: share   ours    flow  margin")
         for row in rows:
             if row["horizon"] in (1, 4, 8, 16):
                 best = max(row["freeze"], row["flow"])
-                print(f"  {row['horizon']:7d} {row['ours']:7.2f} {row['freeze']:7.2f} {row['flow']:7.2f}   "
-                      f"{row['ours'] - best:+.2f}                          {row['colourDrift']:.2f}")
+                best_seen = max(row["freezeSeen"], row["flowSeen"])
+                print(f"  {row['horizon']:7d} {row['ours']:7.2f} {row['freeze']:7.2f} {row['flow']:7.2f}  "
+                      f"{row['ours'] - best:+6.2f} {row['oracle']:7.2f}  {row['colourDrift']:12.2f} |"
+                      f"            {row['seenShare']:5.3f} {row['oursSeen']:6.2f} {row['flowSeen']:7.2f}  "
+                      f"{row['oursSeen'] - best_seen:+6.2f}")
         bt = report.get("backtest")
         measured = 0
         while measured < len(rows) and rows[measured]["ours"] >= 25.0:

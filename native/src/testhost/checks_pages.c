@@ -31,8 +31,9 @@ static const Placement inpaint_places[] = {
 static const Placement extend_places[] = {
   {"direction", "groupTemporal"}, {"framesToAdd", "groupTemporal"}, {"quality", "groupQuality"},
   {"seed", "groupAdvanced"}, {"backtestFrames", "groupQuality"}, {"seamBlend", "groupAdvanced"},
-  {"saveModel", "groupOutput"}, {"statusSolve", "groupStatus"}, {"statusSafeLength", "groupStatus"},
-  {"statusBackend", "groupStatus"}, {"statusCacheHit", "groupStatus"}, {"statusShotModel", "groupStatus"},
+  {"saveModel", "groupOutput"}, {"output", "groupOutput"}, {"statusSolve", "groupStatus"},
+  {"statusSafeLength", "groupStatus"}, {"statusBackend", "groupStatus"}, {"statusCacheHit", "groupStatus"},
+  {"statusShotModel", "groupStatus"},
   {"refreshStatus", "groupStatus"}, {"openWebPanel", "groupStatus"}, {NULL, NULL},
 };
 static const Placement generate_places[] = {

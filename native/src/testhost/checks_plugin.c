@@ -217,6 +217,7 @@ typedef struct ParamSpec {
 static const char *const matte_options[] = {"Mask clip", "Source alpha", "Source luminance", NULL};
 static const char *const quality_options[] = {"Draft", "Final", NULL};
 static const char *const output_options[] = {"Result", "Confidence", "Propagated only", NULL};
+static const char *const extend_output_options[] = {"Result", "Back-test drift matte", NULL};
 static const char *const direction_options[] = {"Forward", "Backward", "Both", NULL};
 
 static const ParamSpec inpaint_params[] = {
@@ -238,6 +239,7 @@ static const ParamSpec extend_params[] = {
   {"backtestFrames", kOfxParamTypeInteger, 8, 8, true, 0, 256, NULL, 0},
   {"seamBlend", kOfxParamTypeInteger, 4, 4, true, 0, 64, NULL, 0},
   {"saveModel", kOfxParamTypeString, 0, 0, false, 0, 0, NULL, 2},
+  {"output", kOfxParamTypeChoice, 0, 0, false, 0, 0, extend_output_options, 0},
   {NULL, NULL, 0, 0, false, 0, 0, NULL, 0},
 };
 

@@ -2,6 +2,7 @@ package dev.worldfx.cli;
 
 import dev.worldfx.nodes.Components;
 import dev.worldfx.nodes.FrameView;
+import dev.worldfx.nodes.PixelDepth;
 import dev.worldfx.nodes.RectI;
 import dev.worldfx.nodes.extend.ClipFrames;
 import dev.worldfx.nodes.extend.ExtendModelFile;
@@ -49,9 +50,13 @@ import picocli.CommandLine.Model.CommandSpec;
             + "25 dB.",
         "--save-model FILE also writes the fitted model (a safetensors file with its settings and the shot's frame "
             + "numbers): `worldfx generate --model FILE --frames N` writes the same frames, numbered the same, on any "
-            + "machine, without the source shot; the Generate node renders them in a host (Generator context)."},
+            + "machine, without the source shot; the Generate node renders them in a host (Generator context).",
+        "--drift-matte FILE writes where the back-test's prediction drifted: per pixel, the mean absolute error over "
+            + "R, G, B at the back-test's last horizon, in the shot's own units (1.0 = full scale), as a grey image "
+            + "(.exr: float, exact; otherwise 16-bit PNG, clipped at 1.0). The report gives its mean, 95th percentile "
+            + "and largest value."},
     footer = {"", "Exit codes: 0 done, 2 usage error (also a bad pattern), 3 input error (missing frames, gaps, "
-        + "unreadable files), 4 out of memory, 6 output error (unwritable --output or --save-model, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
+        + "unreadable files), 4 out of memory, 6 output error (unwritable --output, --save-model or --drift-matte, disk full), 130 cancelled (Ctrl-C, or Cancel on the web panel).",
         "", "Examples:",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 16 --direction forward",
         "  worldfx extend --input IN/%%04d.png --output OUT/%%04d.png --frames 8 --direction backward \\\\",
@@ -77,6 +82,11 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
       description = "Also write the fitted model of the shot here (safetensors): `worldfx generate --model FILE` and the "
           + "Generate node (Generator) predict the same frames from it, without the source shot.")
   Path saveModel;
+
+  @Option(names = "--drift-matte", paramLabel = "FILE",
+      description = "Also write the back-test's drift matte here (.exr or .png): per pixel, the mean absolute error "
+          + "over RGB at the back-test's last horizon (1.0 = full scale). Needs the back-test.")
+  Path driftMatte;
 
   @Option(names = "--backtest", paramLabel = "K", defaultValue = "8",
       description = "Hide and predict the last K real frames first (0 = off; default: ${DEFAULT-VALUE}).")
@@ -141,6 +151,9 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
     if (backtest < 0) {
       throw new ParameterException(spec.commandLine(), "--backtest must not be negative");
     }
+    if (driftMatte != null && backtest == 0) {
+      throw new ParameterException(spec.commandLine(), "--drift-matte needs the back-test; --backtest 0 turns it off");
+    }
     ImageSequence in = usage(() -> ImageSequence.parse(input));
     ImageSequence out = usage(() -> ImageSequence.parse(output));
     List<Integer> numbers = in.existingNumbers();
@@ -167,11 +180,19 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
             + " but " + in.file(first) + " is " + bounds.width() + "x" + bounds.height());
       }
     }
+    if (driftMatte != null && numbers.size() < backtest + 2) {
+      throw new IllegalArgumentException(String.format(Locale.ROOT, "--drift-matte needs the back-test, and a "
+          + "back-test of %d frames needs at least %d frames; %s has %d (a smaller --backtest K fits)", backtest,
+          backtest + 2, in, numbers.size()));
+    }
     int nearest = forward ? last : first;
     ImageFiles.Header like = ImageFiles.header(in.file(nearest));
     outputs.requireWritableFolder(out.folder(), "--output");
     if (saveModel != null) {
       outputs.requireWritableFolder(saveModel.toAbsolutePath().getParent(), "--save-model");
+    }
+    if (driftMatte != null) {
+      outputs.requireWritableFolder(driftMatte.toAbsolutePath().getParent(), "--drift-matte");
     }
     report.put("model", "camera with momentum, background memory, objects with velocity and acceleration, a small "
             + "appearance network trained on the shot (used when the back-test shows it helps)")
@@ -244,8 +265,13 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
       report.put("backtest", Json.object("frames", bt.psnr().length, "horizons", horizons, "safeLength",
           bt.safeLength(), "safeLengthIsLowerBound", bt.safeLengthIsLowerBound(), "thresholdDb",
           Json.fixed(bt.thresholdDb(), 1)));
+      if (driftMatte != null) {
+        writeDriftMatte(bt, bounds, nearest); // the last hidden frame is the real frame at that end
+      } else {
+        report.put("driftMatte", null);
+      }
     } else {
-      report.put("backtest", null);
+      report.put("backtest", null).put("driftMatte", null);
     }
 
     ShotExtender.Model model;
@@ -336,6 +362,35 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
       }
       outputs.replace(file, tmp -> ImageFiles.encode(f, file, tmp, look.header()));
     }
+  }
+
+  /**
+   * Writes the back-test's drift matte to --drift-matte (grey RGB, no alpha; float EXR or 16-bit PNG)
+   * and its statistics to the report; {@code frame} is the real frame the matte was scored on.
+   */
+  private void writeDriftMatte(ShotExtender.Backtest bt, RectI bounds, int frame) throws IOException {
+    float[] m = bt.driftMatte();
+    int plane = m.length;
+    float[] grey = new float[3 * plane];
+    for (int c = 0; c < 3; c++) {
+      System.arraycopy(m, 0, grey, c * plane, plane);
+    }
+    Look look = Look.of(PixelDepth.FLOAT, dev.worldfx.cli.exr.ExrPixelType.FLOAT, bounds);
+    try (var p = report.phase("driftMatte")) {
+      writeFrame(outputs, new ImagePlanes(3, bounds.height(), bounds.width(), grey), new float[plane], look,
+          driftMatte);
+    }
+    float[] sorted = m.clone();
+    java.util.Arrays.sort(sorted);
+    double sum = 0;
+    for (float v : m) {
+      sum += v;
+    }
+    report.put("driftMatte", Json.object("file", driftMatte.toString(), "horizon", bt.psnr().length, "frame", frame,
+        "mean", Json.fixed(sum / plane, 5), "p95", Json.fixed(sorted[(int) Math.min(plane - 1, Math.floor(0.95 * plane))], 5),
+        "max", Json.fixed(sorted[plane - 1], 5)));
+    console.message("extend", String.format(Locale.ROOT, "wrote the back-test's drift matte (frame %d, horizon %d, mean "
+        + "error %.4f) to %s", frame, bt.psnr().length, sum / plane, driftMatte));
   }
 
   /** A part's fractions to the console as they are and to the board mapped into [from, to] of the whole. */

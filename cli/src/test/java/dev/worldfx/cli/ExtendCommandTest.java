@@ -80,6 +80,63 @@ class ExtendCommandTest {
   }
 
   @Test
+  void theDriftMatteIsTheBacktestsErrorAndSitsWhereNewContentEnters() throws IOException {
+    writeShot(1000, 1013, -1);
+    Path report = tmp.resolve("r.json");
+    Path exr = tmp.resolve("drift.exr"), png = tmp.resolve("drift.png");
+    CliRun r = extend("--frames", "2", "--direction", "forward", "--backtest", "4", "--report", report.toString(),
+        "--drift-matte", exr.toString());
+    assertEquals(0, r.exit(), r.err());
+    String json = Files.readString(report);
+    assertTrue(json.contains("\"driftMatte\": {") && json.contains("\"frame\": 1013"), json);
+    double psnr4 = Double.parseDouble(json.replaceAll("(?s).*\"horizon\": 4, \"psnr\": ([0-9.]+).*", "$1"));
+    CliRun p = extend("--frames", "2", "--direction", "forward", "--backtest", "4", "--drift-matte", png.toString());
+    assertEquals(0, p.exit(), p.err());
+    try (Arena arena = Arena.ofConfined()) {
+      FrameView e = ImageFiles.read(arena, exr), g = ImageFiles.read(arena, png);
+      assertFalse(PngReader.hasAlpha(png), "a grey matte, no alpha");
+      double sum = 0, edge = 0, inside = 0;
+      int edgeN = 0, insideN = 0;
+      for (int y = 0; y < H; y++) {
+        for (int x = 0; x < W; x++) {
+          float v = e.sample(x, y, 0);
+          assertEquals(v, e.sample(x, y, 1), 0);
+          assertEquals(v, e.sample(x, y, 2), 0);
+          assertEquals(Math.min(v, 1f), g.sample(x, y, 0), 1f / 65535, "the PNG holds the same error, 16-bit");
+          sum += v;
+          if (x >= W - 4) {
+            edge += v;
+            edgeN++;
+          } else if (x >= 4 && x < W - 12) {
+            inside += v;
+            insideN++;
+          }
+        }
+      }
+      double mean = sum / (W * H);
+      // mean absolute error <= root mean square error: the matte is the error at the back-test's last horizon
+      assertTrue(mean > 0 && mean <= Math.pow(10, -psnr4 / 20) * 1.0001, mean + " vs PSNR " + psnr4);
+      assertTrue(json.contains(String.format(java.util.Locale.ROOT, "\"mean\": %.5f", mean)), json);
+      // the shot pans left: the content entering at the right edge was never seen, the rest was
+      assertTrue(edge / edgeN > 2 * inside / insideN, "edge " + edge / edgeN + " inside " + inside / insideN + "\n" + r.err());
+    }
+  }
+
+  @Test
+  void aDriftMatteWithoutItsBacktestIsRefusedBeforeAnyWork() throws IOException {
+    writeShot(1000, 1006, -1);
+    Path matte = tmp.resolve("drift.exr");
+    CliRun off = extend("--frames", "2", "--direction", "forward", "--backtest", "0", "--drift-matte", matte.toString());
+    assertEquals(2, off.exit(), off.err());
+    assertTrue(off.err().contains("--drift-matte needs the back-test"), off.err());
+    CliRun tooShort = extend("--frames", "2", "--direction", "forward", "--backtest", "6", "--drift-matte",
+        matte.toString());
+    assertEquals(3, tooShort.exit(), tooShort.err());
+    assertTrue(tooShort.err().contains("needs at least 8 frames"), tooShort.err());
+    assertFalse(Files.exists(tmp.resolve("OUT")) || Files.exists(matte), "nothing written");
+  }
+
+  @Test
   void backwardNumbersBeforeTheStart() throws IOException {
     writeShot(1000, 1009, -1);
     CliRun r = extend("--frames", "3", "--direction", "backward", "--backtest", "0");

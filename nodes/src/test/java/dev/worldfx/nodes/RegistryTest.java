@@ -74,8 +74,9 @@ class RegistryTest {
     assertEquals(List.of("Result", "Confidence", "Propagated only"), ((ChoiceParam) inpaint.param("output")).options());
 
     NodeDescriptor extend = REGISTRY.byId("dev.worldfx.ExtendShot").descriptor();
-    assertEquals(List.of("direction", "framesToAdd", "quality", "seed", "backtestFrames", "seamBlend", "saveModel"),
-        names(extend));
+    assertEquals(List.of("direction", "framesToAdd", "quality", "seed", "backtestFrames", "seamBlend", "saveModel",
+        "output"), names(extend));
+    assertEquals(List.of("Result", "Back-test drift matte"), ((ChoiceParam) extend.param("output")).options());
     assertEquals(List.of("Forward", "Backward", "Both"), ((ChoiceParam) extend.param("direction")).options());
     assertIntRange(extend, "framesToAdd", 24, 0, 10000);
     assertIntRange(extend, "backtestFrames", 8, 0, 256);

@@ -34,6 +34,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.DoubleConsumer;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -53,7 +54,7 @@ import java.util.function.Supplier;
  */
 public final class ExtendShotNode implements Node {
   public static final String ID = "dev.worldfx.ExtendShot";
-  static final String SOLVER_REVISION = "14";
+  static final String SOLVER_REVISION = "15";
   static final int KEY_FRAMES = 16;
   static final double SAFE_PSNR_DB = 25;
 
@@ -143,7 +144,9 @@ public final class ExtendShotNode implements Node {
     int horizon = (int) Math.round(forward ? time - last : first - time);
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
-    ImagePlanes predicted = SolveStatus.tracked(ctx, () -> predicted(ctx, first, last, forward, horizon, near));
+    boolean matte = ctx.params().getChoice(ExtendShotParams.OUTPUT.name()) == ExtendShotParams.OUTPUT_DRIFT_MATTE;
+    ImagePlanes image = SolveStatus.tracked(ctx, () -> matte ? driftMatte(ctx, first, last, forward, near)
+        : predicted(ctx, first, last, forward, horizon, near));
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -156,9 +159,11 @@ public final class ExtendShotNode implements Node {
         }
         int p = (y - b.y1()) * w + (x - b.x1());
         for (int c = 0; c < 3; c++) {
-          out.store(x, y, c, predicted.data()[c * plane + p]);
+          out.store(x, y, c, image.data()[(matte ? 0 : c) * plane + p]); // the matte: one plane, grey
         }
-        if (alpha) {
+        if (alpha && matte) {
+          out.store(x, y, 3, 1f);
+        } else if (alpha) {
           out.copyChannelFrom(near, x, y, 3); // the nearest real frame's alpha
         }
       }
@@ -173,9 +178,11 @@ public final class ExtendShotNode implements Node {
         (y0, y1) -> out.copyRowsFrom(src, y0, y1, window.x1(), window.x2()));
   }
 
-  /** The added frame at {@code horizon} on one side: from the cache, or solved with the whole side. */
-  private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, FrameView near) {
-    RectI bounds = near.bounds();
+  /**
+   * The cache keys of one side's solve, by horizon: 1.. the added frames, 0 the back-test's message,
+   * {@link #DRIFT_MATTE} its drift matte, -1 the solve itself (its lock, a model file's solveKey).
+   */
+  private static IntFunction<CacheKey> keys(RenderContext ctx, int first, int last, boolean forward) {
     ParamValues p = ctx.params();
     boolean finalQuality = p.getChoice(ExtendShotParams.QUALITY.name()) == 1;
     int seed = p.getInt(ExtendShotParams.SEED.name());
@@ -190,7 +197,7 @@ public final class ExtendShotNode implements Node {
       digests[t - keyFrom] = shot.digest(ClipSpec.SOURCE, t).orElseThrow(() -> new MissingInputException(
           "ExtendShot: no Source image at frame " + at + " of the shot " + first + "-" + last));
     }
-    java.util.function.IntFunction<CacheKey> key = h -> {
+    return h -> {
       CacheKey.Builder k = CacheKey.builder(ID, SOLVER_REVISION, seed).param("quality", finalQuality)
           .param("forward", forward).param("framesToAdd", toAdd).param("backtest", backtest).param("first", first)
           .param("last", last).param("horizon", h);
@@ -199,6 +206,75 @@ public final class ExtendShotNode implements Node {
       }
       return k.build();
     };
+  }
+
+  /** The "horizon" of a side's back-test drift matte in {@link #keys}. */
+  private static final int DRIFT_MATTE = -2;
+
+  /**
+   * One side's back-test drift matte ([1,H,W], mean absolute RGB error at the back-test's last
+   * horizon): from the cache, else from the side's solve (which stores it), else, when the frames came
+   * from the cache without it, from the back-test run again alone.
+   */
+  private ImagePlanes driftMatte(RenderContext ctx, int first, int last, boolean forward, FrameView near) {
+    int backtest = ctx.params().getInt(ExtendShotParams.BACKTEST_FRAMES.name());
+    int frames = last - first + 1;
+    if (backtest == 0) {
+      throw new NodeException("ExtendShot: Output Back-test drift matte needs the back-test; Back-test frames is 0");
+    }
+    if (frames < backtest + 2) {
+      throw new NodeException("ExtendShot: Output Back-test drift matte needs the back-test, and a back-test of "
+          + backtest + " frames needs a shot of at least " + (backtest + 2) + "; this one has " + frames);
+    }
+    IntFunction<CacheKey> key = keys(ctx, first, last, forward);
+    SequenceCache store = cache.get();
+    try {
+      Optional<ImagePlanes> stored = PlanesRecord.read(store, key.apply(DRIFT_MATTE));
+      if (stored.isPresent()) {
+        return stored.get();
+      }
+      predicted(ctx, first, last, forward, 1, near); // a solve stores the matte with the frames
+      stored = PlanesRecord.read(store, key.apply(DRIFT_MATTE));
+      if (stored.isPresent()) {
+        return stored.get();
+      }
+      return store.withSolveLock(key.apply(-1), () -> {
+        ShotExtender.Settings settings = new ShotExtender.Settings(
+            ctx.params().getChoice(ExtendShotParams.QUALITY.name()) == 1, ctx.params().getInt(ExtendShotParams.SEED.name()));
+        ClipFrames clip = new SourceFrames(ctx.shot(), first, last, near.bounds());
+        ShotExtender.Backtest bt = new ShotExtender(settings, ctx::checkAbort, ctx::progress)
+            .backtest(forward ? clip : clip.reversed(), backtest, SAFE_PSNR_DB);
+        return storeDriftMatte(store, key, bt, near.bounds());
+      });
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new NodeException("ExtendShot: the sequence cache at " + store.root() + " failed: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RenderAbortedException();
+    } catch (Exception e) {
+      throw new NodeException("ExtendShot: the back-test failed: " + e, e);
+    }
+  }
+
+  private static ImagePlanes storeDriftMatte(SequenceCache store, IntFunction<CacheKey> key, ShotExtender.Backtest bt,
+                                             RectI bounds) throws IOException {
+    ImagePlanes matte = new ImagePlanes(1, bounds.height(), bounds.width(), bt.driftMatte());
+    store.put(key.apply(DRIFT_MATTE), Map.of("kind", "driftMatte"), PlanesRecord.encode(matte));
+    return matte;
+  }
+
+  /** The added frame at {@code horizon} on one side: from the cache, or solved with the whole side. */
+  private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, FrameView near) {
+    RectI bounds = near.bounds();
+    ParamValues p = ctx.params();
+    boolean finalQuality = p.getChoice(ExtendShotParams.QUALITY.name()) == 1;
+    int seed = p.getInt(ExtendShotParams.SEED.name());
+    int toAdd = p.getInt(ExtendShotParams.FRAMES_TO_ADD.name());
+    int backtest = p.getInt(ExtendShotParams.BACKTEST_FRAMES.name());
+    Shot shot = ctx.shot();
+    IntFunction<CacheKey> key = keys(ctx, first, last, forward);
     SequenceCache store = cache.get();
     ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, seed);
     ModelFile modelFile = new ModelFile(ctx, store, key.apply(-1), settings,
@@ -242,6 +318,8 @@ public final class ExtendShotNode implements Node {
             job.backtest(bt.psnr(), bt.ssim(), bt.safeLength(), bt.thresholdDb());
             job.preview("error", edge, "back-test error at horizon " + backtest + " (x4)",
                 Thumbnail.gray(bt.driftMatte(), bounds.width(), bounds.height(), 4f));
+            storeDriftMatte(store, key, bt, bounds);
+            job.cacheEntry(key.apply(DRIFT_MATTE));
             summary = summary(bt, toAdd);
             safeLength = safeLength(bt, toAdd);
           } else if (backtest > 0) {

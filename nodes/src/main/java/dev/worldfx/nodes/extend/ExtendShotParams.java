@@ -43,6 +43,15 @@ public final class ExtendShotParams {
           + "two files: NAME.after.safetensors and NAME.before.safetensors for NAME.safetensors. Empty: no file.",
       ParamGroup.OUTPUT, "", ParamSpec.StringKind.FILE_TO_WRITE);
 
+  public static final int OUTPUT_RESULT = 0;
+  public static final int OUTPUT_DRIFT_MATTE = 1;
+  public static final ChoiceParam OUTPUT = new ChoiceParam("output", "Output",
+      "Result: the extended shot. Back-test drift matte: on the added frames, where the back-test's prediction went "
+          + "wrong, per pixel the mean absolute RGB error at its last horizon (grey, 1.0 = an error of full scale; "
+          + "raise the viewer's gain to see small errors), each side's own; real frames pass through in both. Needs "
+          + "Back-test frames above 0.",
+      ParamGroup.OUTPUT, List.of("Result", "Back-test drift matte"), OUTPUT_RESULT, Map.of());
+
   public static final List<ParamSpec> ALL = List.of(DIRECTION, FRAMES_TO_ADD, QUALITY, SEED, BACKTEST_FRAMES, SEAM_BLEND,
-      SAVE_MODEL);
+      SAVE_MODEL, OUTPUT);
 }

@@ -310,6 +310,14 @@ public final class ShotExtender {
    * pixels brighter than 1, HDR, this fraction of their level).
    */
   static final float BASELINE_MISMATCH = 0.1f;
+  /**
+   * Pixels per frame of baseline by which a longer baseline's displacement may differ from what the
+   * shorter ones predict (their velocity times the baseline) before it is taken for a false match:
+   * on a texture that repeats every P pixels, a match can be off by P, and with the shot moving
+   * 1.5 px/frame over 14 px stripes the baselines 4 and 8 had matched -8 and -2 px for +6 and +12,
+   * pulling the velocity fit to a near standstill.
+   */
+  static final double BASELINE_TOLERANCE = 0.4;
 
   /**
    * The background's velocity at every pixel of the last frame, as the displacement to where it was
@@ -353,6 +361,15 @@ public final class ShotExtender {
         }
         if (k > 1 && diff > BASELINE_MISMATCH * Math.max(1, level)) { // relative above 1 (HDR highlights)
           continue;
+        }
+        if (k > 1 && den[p] > 0) {
+          // the shorter baselines say where the pixel should be k frames back; a match far from there
+          // is another repeat of a periodic texture (stripes, windows, a fence): left out
+          double ex = k * num[p] / den[p] - d[p], ey = k * num[plane + p] / den[p] - d[plane + p];
+          double tolerance = BASELINE_TOLERANCE * k;
+          if (ex * ex + ey * ey > tolerance * tolerance) {
+            continue;
+          }
         }
         num[p] += k * d[p];
         num[plane + p] += k * d[plane + p];

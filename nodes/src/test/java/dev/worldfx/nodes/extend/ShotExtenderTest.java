@@ -206,6 +206,42 @@ class ShotExtenderTest {
   }
 
   @Test
+  void periodicTextureDoesNotFoolTheLongBaselines() {
+    // stripes 14 px apart moving 1.5 px/frame to the left: 4 and 8 frames back the content is 6 and 12 px
+    // away, and a stripe -8 or -2 px away matches as well; the velocity must still be 1.5
+    int w = 96, h = 64, plane = w * h, frames = 9;
+    ImagePlanes[] f = new ImagePlanes[frames];
+    for (int n = 0; n < frames; n++) {
+      float[] d = new float[3 * plane];
+      for (int y = 0; y < h; y++) {
+        for (int x = 0; x < w; x++) {
+          double u = x + 1.5 * n;
+          for (int c = 0; c < 3; c++) {
+            d[c * plane + y * w + x] = (float) (0.5 + 0.3 * Math.sin(u * 2 * Math.PI / 14 + c) * Math.cos(y * 0.35 + 0.2 * c));
+          }
+        }
+      }
+      f[n] = new ImagePlanes(3, h, w, d);
+    }
+    List<ImagePlanes> earlier = new ArrayList<>();
+    for (int k = 1; k < frames; k++) {
+      earlier.add(f[frames - 1 - k]);
+    }
+    ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, p -> {});
+    float[] v = x.backgroundVelocity(f[frames - 1], earlier, new boolean[plane], w, h);
+    int good = 0, inside = 0;
+    for (int y = 8; y < h - 8; y++) {
+      for (int xx = 8; xx < w - 20; xx++) { // away from the edge the content enters at
+        inside++;
+        if (Math.abs(v[y * w + xx] - 1.5) < 0.15 && Math.abs(v[plane + y * w + xx]) < 0.15) {
+          good++;
+        }
+      }
+    }
+    assertTrue(good > 0.9 * inside, good + " of " + inside + " pixels within 0.15 px/frame of the true velocity");
+  }
+
+  @Test
   void backtestSafeLengthIsWithinTwentyPercentOfTheRealOne() {
     // a camera pan, 40 frames seen: the back-test fits the first 24 and predicts the 16 it hid;
     // the real safe length comes from fitting all 40 and predicting the 16 frames after them
