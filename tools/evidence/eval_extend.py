@@ -2,7 +2,7 @@
 """Scores `worldfx extend` against the hidden real future of a PNG sequence.
 
     eval_extend.py FRAMES_DIR [--hide 16] [--direction forward|backward] [--worldfx ./worldfx]
-                   [--quality draft] [--json out.json]
+                   [--quality draft] [--backtest 8] [--json out.json]
 
 FRAMES_DIR holds a shot as NNNN.png (e.g. a make-shots.sh `truth/` folder). The last --hide
 frames (--direction backward: the first) are hidden: the rest are copied to a temp folder and
@@ -38,6 +38,7 @@ def main():
     ap.add_argument("--hide", type=int, default=16)
     ap.add_argument("--worldfx", default=os.path.join(os.path.dirname(__file__), "..", "..", "worldfx"))
     ap.add_argument("--quality", default="draft")
+    ap.add_argument("--backtest", type=int, default=8, help="frames worldfx's back-test hides (default 8)")
     ap.add_argument("--direction", default="forward", choices=["forward", "backward"])
     ap.add_argument("--json")
     a = ap.parse_args()
@@ -57,7 +58,7 @@ def main():
         pattern = "%0" + str(digits) + "d.png"
         cmd = [a.worldfx, "extend", "--input", os.path.join(tmp, "in", pattern), "--output",
                os.path.join(tmp, "out", pattern), "--frames", str(a.hide), "--direction", a.direction,
-               "--quality", a.quality, "--backtest", "8", "--report", os.path.join(tmp, "report.json")]
+               "--quality", a.quality, "--backtest", str(a.backtest), "--report", os.path.join(tmp, "report.json")]
         r = subprocess.run(cmd, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit("eval_extend: worldfx extend failed:\n" + r.stderr)

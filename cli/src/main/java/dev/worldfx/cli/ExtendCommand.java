@@ -264,7 +264,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
       }
       report.put("backtest", Json.object("frames", bt.psnr().length, "horizons", horizons, "safeLength",
           bt.safeLength(), "safeLengthIsLowerBound", bt.safeLengthIsLowerBound(), "thresholdDb",
-          Json.fixed(bt.thresholdDb(), 1)));
+          Json.fixed(bt.thresholdDb(), 1), "damping", bt.damping(), "dampingGainDb", Json.fixed(bt.dampingGainDb(), 3)));
       if (driftMatte != null) {
         writeDriftMatte(bt, bounds, nearest); // the last hidden frame is the real frame at that end
       } else {
@@ -281,6 +281,11 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
           job::loss).sharing(pairs).fit(shot);
     }
     model.useAppearance = bt != null && bt.appearanceHelps();
+    model.damp(bt != null ? bt.damping() : 1);
+    if (bt != null && bt.damping() < 1) {
+      console.message("extend", String.format(Locale.ROOT, "the camera's move is easing out: its speed is damped to "
+          + "%.2f per frame (back-test %+.2f dB over constant velocity)", bt.damping(), bt.dampingGainDb()));
+    }
     if (saveModel != null) {
       Map<String, String> extra = new LinkedHashMap<>(look.metadata());
       extra.put("boundsX", Integer.toString(bounds.x1())); // an EXR's data window need not start at 0

@@ -70,7 +70,8 @@ class ExtendCommandTest {
     assertEquals(0, r.exit(), r.err());
     assertEquals(List.of("1012.png", "1013.png", "1014.png", "1015.png"), written());
     String json = Files.readString(report);
-    assertTrue(json.contains("\"horizon\": 4") && json.contains("\"safeLength\": "), json);
+    assertTrue(json.contains("\"horizon\": 4") && json.contains("\"safeLength\": ") && json.contains("\"damping\": "),
+        json);
     assertTrue(r.err().contains("safe extension length"), r.err());
     try (Arena arena = Arena.ofConfined()) {
       FrameView f = PngReader.read(arena, tmp.resolve("OUT/1012.png"));

@@ -40,6 +40,17 @@ record Affine(double a0, double a1, double a2, double b0, double b1, double b2) 
     return r;
   }
 
+  /**
+   * The map moved toward the identity: identity + f·(this − identity), so a small motion scaled by
+   * {@code f} (a camera step slowed by damping); f = 1 is this map.
+   */
+  Affine toward(double f) {
+    if (f == 1) {
+      return this;
+    }
+    return new Affine(f * a0, 1 + f * (a1 - 1), f * a2, f * b0, f * b1, 1 + f * (b2 - 1));
+  }
+
   /** The mean of maps, parameter by parameter (close maps, e.g. a camera's last few steps). */
   static Affine mean(java.util.List<Affine> maps) {
     double[] s = new double[6];

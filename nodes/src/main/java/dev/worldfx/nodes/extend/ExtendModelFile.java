@@ -49,7 +49,8 @@ import java.util.function.DoubleConsumer;
  * {@code frames} (how many frames were added when it was written), {@code cameraStep} (the affine map of a
  * pixel of frame t to frame t-1, six numbers), {@code objectPixels}, {@code hiddenObjects},
  * {@code hidden<i>.motion} (x, y, vx, vy, ax, ay at the last frame), {@code occluder}, {@code appearance},
- * {@code useAppearance}, {@code appearance.monitorEvery}, {@code appearance.validationGainDb},
+ * {@code useAppearance}, {@code damping} (the background's speed kept per frame; absent in files written
+ * before it existed: 1), {@code appearance.monitorEvery}, {@code appearance.validationGainDb},
  * {@code appearance.used}, {@code alpha}, the caller's own entries (the CLI's look: bits per channel, pixel
  * type, the data window's origin {@code boundsX}, {@code boundsY}; the ExtendShot node adds {@code solveKey},
  * the cache key of the solve it came from, see {@link ShotModelOutput}), and {@code digest}: SHA-256 of every other metadata entry (sorted by key, "key=value\n", UTF-8)
@@ -222,6 +223,7 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
     meta.put("occluder", Boolean.toString(m.remembered.occluder() != null));
     meta.put("appearance", Boolean.toString(m.appearance != null));
     meta.put("useAppearance", Boolean.toString(m.useAppearance));
+    meta.put("damping", Double.toString(m.damping));
     if (m.appearance != null) {
       ShotExtender.AppearanceTraining t = m.appearance.training;
       meta.put("appearance.monitorEvery", Integer.toString(t.monitorEvery()));
@@ -318,6 +320,13 @@ public record ExtendModelFile(ShotExtender.Model model, ShotExtender.Settings se
           new ImagePlanes(3, h, w, last), lastObjects, bgFlow, appearance,
           new ObjectMemory.Result(List.copyOf(hidden), occluder, new boolean[plane], new boolean[plane]));
       m.useAppearance = useAppearance;
+      if (meta.containsKey("damping")) {
+        double damping = r.number("damping");
+        if (!(damping > 0 && damping <= 1)) {
+          throw new ShotModelException(file, "its damping " + damping + " is not in (0, 1]");
+        }
+        m.damping = damping;
+      }
       return new ExtendModelFile(m, settings, source, alpha, meta);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       throw ShotModelException.of(file, e);

@@ -78,6 +78,8 @@ public final class ExtendShotNode implements Node {
    * decides), so a model file written after a cache hit needs the fit alone.
    */
   private static final String USE_APPEARANCE_KEY = "useAppearance";
+  /** Metadata of the back-test's cache entry: the background damping it chose (a double), as for the appearance. */
+  private static final String DAMPING_KEY = "damping";
 
   private final Supplier<SequenceCache> cache;
   private final Supplier<JobBoard> jobs;
@@ -328,8 +330,10 @@ public final class ExtendShotNode implements Node {
             safeLength = "not measured (the shot is too short for the back-test)";
           }
           boolean useAppearance = bt != null && bt.appearanceHelps();
+          double damping = bt != null ? bt.damping() : 1;
           store.put(key.apply(0), Map.of("kind", "backtest", SAFE_LENGTH_KEY, safeLength, USE_APPEARANCE_KEY,
-              Boolean.toString(useAppearance)), summary.getBytes(StandardCharsets.UTF_8));
+              Boolean.toString(useAppearance), DAMPING_KEY, Double.toString(damping)),
+              summary.getBytes(StandardCharsets.UTF_8));
           job.cacheEntry(key.apply(0));
           ctx.notice(summary);
           ctx.status(StatusField.SAFE_LENGTH, safeLength);
@@ -339,6 +343,7 @@ public final class ExtendShotNode implements Node {
           span[1] = 0.7;
           ShotExtender.Model model = extender.fit(side);
           model.useAppearance = useAppearance;
+          model.damp(damping);
           modelFile.save(summary, () -> model);
           ImagePlanes[] mine = new ImagePlanes[1];
           IOException[] failed = new IOException[1];
@@ -386,6 +391,10 @@ public final class ExtendShotNode implements Node {
     if (bt.safeLength() < toAdd) {
       s.append("; ").append(toAdd).append(" frames are being added");
     }
+    if (bt.damping() < 1) {
+      s.append(String.format(Locale.ROOT, "; the camera's move is easing out: its speed is damped to %.2f per frame "
+          + "(%+.2f dB in the back-test over constant velocity)", bt.damping(), bt.dampingGainDb()));
+    }
     s.append(". PSNR by horizon:");
     for (int h = 0; h < bt.psnr().length; h++) {
       s.append(String.format(Locale.ROOT, " %d: %.1f", h + 1, bt.psnr()[h]));
@@ -432,17 +441,30 @@ public final class ExtendShotNode implements Node {
                                           int backtest) throws IOException {
     ClipFrames side = forward ? clip : clip.reversed();
     ShotExtender extender = new ShotExtender(settings, ctx::checkAbort, ctx::progress).sharing(new PairMemo());
-    String stored = null;
+    String stored = null, storedDamping = null;
     Optional<CacheEntry> e = store.get(backtestKey);
     if (e.isPresent()) {
       try (CacheEntry entry = e.get()) {
         stored = entry.metadata().get(USE_APPEARANCE_KEY);
+        storedDamping = entry.metadata().get(DAMPING_KEY);
       }
     }
-    boolean useAppearance = stored != null ? Boolean.parseBoolean(stored)
-        : backtest > 0 && side.count() >= backtest + 2 && extender.backtest(side, backtest, SAFE_PSNR_DB).appearanceHelps();
+    boolean useAppearance;
+    double damping;
+    if (stored != null && storedDamping != null) {
+      useAppearance = Boolean.parseBoolean(stored);
+      damping = Double.parseDouble(storedDamping);
+    } else if (backtest > 0 && side.count() >= backtest + 2) {
+      ShotExtender.Backtest bt = extender.backtest(side, backtest, SAFE_PSNR_DB);
+      useAppearance = bt.appearanceHelps();
+      damping = bt.damping();
+    } else {
+      useAppearance = false;
+      damping = 1;
+    }
     ShotExtender.Model model = extender.fit(side);
     model.useAppearance = useAppearance;
+    model.damp(damping);
     return model;
   }
 

@@ -19,13 +19,16 @@ import java.util.function.DoubleConsumer;
 
 /**
  * Predicts the frames after the end of a clip from a model of the shot fitted to the clip
- * itself. This is the GEOMETRIC part of ExtendShot's world model (no learned appearance network
- * yet, named so in the node):
+ * itself (the learned part, the appearance network, is {@link AppearanceModel}):
  *
  * <ul>
  *   <li><b>Camera.</b> TV-L1 flow between every pair of neighbouring frames; an affine camera
  *       motion fitted to each flow with Huber weights, the moving objects being the outliers.
- *       The camera keeps the mean motion of its last three steps (momentum).
+ *       The camera keeps the mean motion of its last three steps (momentum); it carries the
+ *       background memory.
+ *   <li><b>Background motion.</b> Each background pixel of the last frame moves on at its own
+ *       velocity, fitted over several baselines ({@link #backgroundVelocity}); the back-test may
+ *       damp it (and the camera step) when the camera's move eases out ({@link Model#damp}).
  *   <li><b>Memory.</b> A background canvas in the last frame's coordinates, 50% larger than the
  *       frame on every side, filled from the most recent frame in which each point was visible
  *       and not covered by a moving object. What went behind an object, or out of the frame,
@@ -114,11 +117,15 @@ public final class ShotExtender {
     final float[] objX, objY, objVx, objVy, objAx, objAy, objRgb;
     final ImagePlanes last;
     final boolean[] lastObjects;
-    final float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before
+    float[] bgFlow; // [2,H,W]: where each background pixel of the last frame was one frame before (now)
     final AppearanceModel appearance; // null when the shot is too short to train one
     final ObjectMemory.Result remembered; // objects hidden at the last frame, and their occluder
     /** Whether predictions go through the appearance network (set when a back-test showed it helps). */
     public boolean useAppearance;
+    /** The background's speed is multiplied by this every frame (1 = constant velocity); see {@link #damp}. */
+    double damping = 1;
+    /** The background velocity fitted again for another damping (null: a model read from a file). */
+    java.util.function.DoubleFunction<float[]> velocityFor;
 
     Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects,
           ImagePlanes last, boolean[] lastObjects, float[] bgFlow, AppearanceModel appearance,
@@ -141,6 +148,48 @@ public final class ShotExtender {
       this.bgFlow = bgFlow;
       this.appearance = appearance;
       this.remembered = remembered;
+    }
+
+    /**
+     * Damps the background's motion: its speed is multiplied by {@code gamma} (0 < gamma <= 1) every
+     * frame, in the prediction and in the fit of the velocity now (a camera easing out of a move was
+     * faster in the frames the velocity is measured over). The back-test chooses it
+     * ({@link Backtest#damping}); 1 is constant velocity.
+     */
+    public void damp(double gamma) {
+      if (!(gamma > 0 && gamma <= 1)) {
+        throw new IllegalArgumentException("damping must be in (0, 1], not " + gamma);
+      }
+      if (gamma == damping) {
+        return;
+      }
+      if (velocityFor == null) {
+        throw new IllegalStateException("this model's velocity cannot be fitted again (read from a file)");
+      }
+      bgFlow = velocityFor.apply(gamma);
+      damping = gamma;
+    }
+
+    /** The background's damping per frame (1 = none). */
+    public double damping() {
+      return damping;
+    }
+
+    /** Frames of the velocity now travelled after {@code t} frames: t, or 1 + ... with the speed damped. */
+    double travelled(int t) {
+      return travelled(damping, t);
+    }
+
+    static double travelled(double gamma, int t) {
+      if (gamma == 1) {
+        return t;
+      }
+      double d = 0, g = 1;
+      for (int s = 1; s <= t; s++) {
+        g *= gamma;
+        d += g;
+      }
+      return d;
     }
 
     /** How many objects the model remembers behind an occluder at the last frame. */
@@ -276,21 +325,11 @@ public final class ShotExtender {
     // objects' motion, and where the reverse flow does not confirm it (occlusion: what just went
     // behind something has no match), replaced by a membrane from around them
     abortPoll.run();
-    float[] bgFlow = backgroundVelocity(last, List.copyOf(recent), lastObjects, w, h);
-    float[] motion = bgFlow;
-    int moving = 0;
-    float[] hole = new float[plane];
-    for (int p = 0; p < plane; p++) {
-      boolean replace = lastObjects[p] || lastConsistent != null && !lastConsistent[p];
-      hole[p] = replace ? 1f : 0f;
-      moving += replace ? 1 : 0;
-    }
-    if (moving > 0 && moving < plane) { // all moving (no background to complete from): the flow as it is
-      try (Arena arena = Arena.ofShared()) {
-        bgFlow = dev.worldfx.nodes.flow.FlowCompletion.completeFlow(arena, Tensor.of(arena, motion, 1, 2, h, w),
-            Tensor.of(arena, hole, 1, 1, h, w)).toArray();
-      }
-    }
+    Baselines baselines = measureBaselines(last, List.copyOf(recent), w, h);
+    boolean[] consistentAtLast = lastConsistent;
+    java.util.function.DoubleFunction<float[]> velocityFor = gamma -> backgroundMotion(baselines, lastObjects,
+        consistentAtLast, w, h, gamma);
+    float[] bgFlow = velocityFor.apply(1);
     AppearanceModel appearance = null;
     if (pairInputs.size() >= 2) {
       abortPoll.run();
@@ -300,7 +339,33 @@ public final class ShotExtender {
             abortPoll.run();
           });
     }
-    return new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance, remembered);
+    Model model = new Model(w, h, margin, step, canvas, seen, obj, last, lastObjects, bgFlow, appearance, remembered);
+    model.velocityFor = velocityFor;
+    return model;
+  }
+
+  /**
+   * The background's velocity ({@link #velocity}) where the objects and the pixels the reverse flow
+   * does not confirm (just covered: no match before) are replaced by a membrane from around them.
+   */
+  private static float[] backgroundMotion(Baselines b, boolean[] lastObjects, boolean[] lastConsistent, int w, int h,
+                                          double gamma) {
+    int plane = w * h;
+    float[] motion = velocity(b, lastObjects, w, h, gamma);
+    int moving = 0;
+    float[] hole = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      boolean replace = lastObjects[p] || lastConsistent != null && !lastConsistent[p];
+      hole[p] = replace ? 1f : 0f;
+      moving += replace ? 1 : 0;
+    }
+    if (moving == 0 || moving == plane) { // all moving (no background to complete from): the flow as it is
+      return motion;
+    }
+    try (Arena arena = Arena.ofShared()) {
+      return dev.worldfx.nodes.flow.FlowCompletion.completeFlow(arena, Tensor.of(arena, motion, 1, 2, h, w),
+          Tensor.of(arena, hole, 1, 1, h, w)).toArray();
+    }
   }
 
   /** Frames back from the last one over which the background's velocity is measured. */
@@ -333,21 +398,32 @@ public final class ShotExtender {
    * covered, or out of view, that many frames back) is left out at that pixel.
    */
   float[] backgroundVelocity(ImagePlanes last, List<ImagePlanes> earlier, boolean[] objects, int w, int h) {
+    return velocity(measureBaselines(last, earlier, w, h), objects, w, h, 1);
+  }
+
+  /**
+   * The flows from the last frame back over {@link #VELOCITY_BASELINES} (those the clip has), and
+   * where each one's match looks like the last frame.
+   */
+  record Baselines(int[] frames, float[][] flows, boolean[][] matches) {
+  }
+
+  Baselines measureBaselines(ImagePlanes last, List<ImagePlanes> earlier, int w, int h) {
     int plane = w * h;
-    double[] num = new double[2 * plane];
-    double[] den = new double[plane];
-    float[] pair = null;
+    int count = 0;
+    while (count < VELOCITY_BASELINES.length && VELOCITY_BASELINES[count] <= earlier.size()) {
+      count++;
+    }
+    int[] frames = Arrays.copyOf(VELOCITY_BASELINES, count);
+    float[][] flows = new float[count][];
+    boolean[][] matches = new boolean[count][];
     float[] sample = new float[3];
-    for (int k : VELOCITY_BASELINES) {
-      if (k > earlier.size()) {
-        break;
-      }
+    for (int i = 0; i < count; i++) {
       abortPoll.run();
+      int k = frames[i];
       ImagePlanes back = earlier.get(k - 1);
       float[] d = flow(last, back, FlowParams.extrapolation());
-      if (k == 1) {
-        pair = d;
-      }
+      boolean[] match = new boolean[plane];
       for (int p = 0; p < plane; p++) {
         double x = p % w + d[p], y = p / w + d[plane + p];
         if (x < 0 || y < 0 || x > w - 1 || y > h - 1) {
@@ -359,23 +435,55 @@ public final class ShotExtender {
           diff += Math.abs(last.data()[c * plane + p] - sample[c]) / 3;
           level += Math.abs(last.data()[c * plane + p]) / 3;
         }
-        if (k > 1 && diff > BASELINE_MISMATCH * Math.max(1, level)) { // relative above 1 (HDR highlights)
+        // the last pair always counts; a longer baseline only where its match looks like the last frame
+        match[p] = k == 1 || diff <= BASELINE_MISMATCH * Math.max(1, level); // relative above 1 (HDR highlights)
+      }
+      flows[i] = d;
+      matches[i] = match;
+    }
+    return new Baselines(frames, flows, matches);
+  }
+
+  /**
+   * The least-squares velocity now through the baselines' displacements: with the speed damped by
+   * {@code gamma} per frame, the content k frames back is c_k = 1 + 1/gamma + ... + 1/gamma^(k-1)
+   * frames of the velocity now away (k for gamma = 1). A longer baseline's displacement far from
+   * what the shorter ones predict is a false match (a periodic texture) and is left out.
+   */
+  static float[] velocity(Baselines b, boolean[] objects, int w, int h, double gamma) {
+    int plane = w * h;
+    double[] num = new double[2 * plane];
+    double[] den = new double[plane];
+    for (int i = 0; i < b.frames().length; i++) {
+      int k = b.frames()[i];
+      double c = k;
+      if (gamma != 1) {
+        c = 0;
+        for (int s = 0; s < k; s++) {
+          c += Math.pow(gamma, -s);
+        }
+      }
+      float[] d = b.flows()[i];
+      boolean[] match = b.matches()[i];
+      for (int p = 0; p < plane; p++) {
+        if (!match[p]) { // out of view that many frames back, or covered
           continue;
         }
         if (k > 1 && den[p] > 0) {
           // the shorter baselines say where the pixel should be k frames back; a match far from there
           // is another repeat of a periodic texture (stripes, windows, a fence): left out
-          double ex = k * num[p] / den[p] - d[p], ey = k * num[plane + p] / den[p] - d[plane + p];
+          double ex = c * num[p] / den[p] - d[p], ey = c * num[plane + p] / den[p] - d[plane + p];
           double tolerance = BASELINE_TOLERANCE * k;
           if (ex * ex + ey * ey > tolerance * tolerance) {
             continue;
           }
         }
-        num[p] += k * d[p];
-        num[plane + p] += k * d[plane + p];
-        den[p] += k * k;
+        num[p] += c * d[p];
+        num[plane + p] += c * d[plane + p];
+        den[p] += c * c;
       }
     }
+    float[] pair = b.flows()[0];
     float[] v = new float[2 * plane];
     float[] weight = new float[plane];
     for (int p = 0; p < plane; p++) {
@@ -947,14 +1055,17 @@ public final class ShotExtender {
     Affine toLast = Affine.IDENTITY;
     for (int t = 1; t <= frames; t++) {
       abortPoll.run();
-      toLast = toLast.after(m.step); // frame L+t -> frame L
+      Affine stepNow = m.step.toward(Math.pow(m.damping, t)); // the camera's step into frame L+t, damped
+      float travelled = (float) m.travelled(t);
+      toLast = toLast.after(stepNow); // frame L+t -> frame L
       float[] out = new float[3 * plane];
       boolean[] hole = new boolean[plane];
       int holes = 0;
       for (int p = 0; p < plane; p++) {
         // background seen in the last frame: moved along its own flow (constant velocity per pixel),
         // one interpolation from the real last frame
-        if (lastFrameSample(m, p % w + t * m.bgFlow[p], p / w + t * m.bgFlow[plane + p], out, p, plane)) {
+        if (lastFrameSample(m, p % w + travelled * m.bgFlow[p], p / w + travelled * m.bgFlow[plane + p], out, p,
+            plane)) {
           continue;
         }
         // otherwise the memory, through the camera model
@@ -969,7 +1080,7 @@ public final class ShotExtender {
       holes -= splatHidden(m, t, toLast, out, hole, w, h);
       if (holes > 0) {
         float[] anchor = new float[3 * plane];
-        Affine back = m.step; // content at p in frame t was at step(p) in frame t-1
+        Affine back = stepNow; // content at p in frame t was at step(p) in frame t-1
         for (int p = 0; p < plane; p++) {
           bilinear(previous, w, h, Math.clamp(back.x(p % w, p / w), 0, w - 1), Math.clamp(back.y(p % w, p / w), 0, h - 1),
               anchor, p, plane);
@@ -1124,11 +1235,13 @@ public final class ShotExtender {
   private static float[] edgeStreak(Model m, int t, boolean[] hole) {
     int w = m.w, h = m.h, plane = w * h;
     float[] s = new float[3 * plane];
+    float travelled = (float) m.travelled(t);
     for (int p = 0; p < plane; p++) {
       if (!hole[p]) {
         continue;
       }
-      double x = Math.clamp(p % w + t * m.bgFlow[p], 0, w - 1), y = Math.clamp(p / w + t * m.bgFlow[plane + p], 0, h - 1);
+      double x = Math.clamp(p % w + travelled * m.bgFlow[p], 0, w - 1);
+      double y = Math.clamp(p / w + travelled * m.bgFlow[plane + p], 0, h - 1);
       if (m.lastObjects[(int) Math.round(y) * w + (int) Math.round(x)]) {
         s[p] = Float.NaN;
         continue;
@@ -1241,7 +1354,8 @@ public final class ShotExtender {
 
   /** Back-test: PSNR per horizon of predicting the last {@code k} frames from the ones before. */
   public record Backtest(double[] psnr, double[] ssim, int safeLength, double thresholdDb, float[] driftMatte,
-                         double appearanceGainDb, boolean appearanceHelps, AppearanceTraining appearance) {
+                         double appearanceGainDb, boolean appearanceHelps, AppearanceTraining appearance,
+                         double damping, double dampingGainDb) {
     /** Whether every hidden frame passed, so the safe length is a lower bound (the back-test saw no further). */
     public boolean safeLengthIsLowerBound() {
       return safeLength == psnr.length;
@@ -1254,12 +1368,21 @@ public final class ShotExtender {
   }
 
   /**
+   * The background dampings the back-test tries (speed kept per frame): constant velocity, and
+   * camera moves easing out, their speed halved in about 23, 10, 5 and 3 frames.
+   */
+  static final double[] DAMPINGS = {1, 0.97, 0.93, 0.87, 0.8};
+  /** Mean PSNR (dB) over the back-test by which a choice (a damping, the appearance network) must win to be used. */
+  static final double CHOICE_GAIN_DB = 0.1;
+
+  /**
    * Hides the last {@code k} frames, fits the model to the rest, predicts them and scores each
-   * horizon (PSNR with peak 1; SSIM on luma, 8x8 windows), without and with the appearance
-   * network; the network helps when it raises the mean PSNR by more than 0.1 dB, and the scores
-   * reported are those of the variant that will be used. The safe length is the longest
-   * horizon up to which every PSNR stays at or above {@code thresholdDb}. The drift matte is the
-   * mean absolute error per pixel at the last horizon.
+   * horizon (PSNR with peak 1; SSIM on luma, 8x8 windows). First with each of {@link #DAMPINGS}:
+   * a damping is chosen when it raises the mean PSNR by more than {@link #CHOICE_GAIN_DB} over
+   * constant velocity (the best such); then with the appearance network on that damping, used
+   * when it raises the mean PSNR by more than as much again. The scores reported are those of what
+   * will be used. The safe length is the longest horizon up to which every PSNR stays at or above
+   * {@code thresholdDb}. The drift matte is the mean absolute error per pixel at the last horizon.
    */
   public Backtest backtest(ClipFrames clip, int k, double thresholdDb) {
     int n = clip.count();
@@ -1268,32 +1391,60 @@ public final class ShotExtender {
           + "shot has " + n);
     }
     Model m = fit(clip.head(n - k));
-    double[][] psnr = new double[2][k];
-    double[][] ssim = new double[2][k];
-    float[][][] drift = new float[2][][];
-    drift[0] = new float[1][];
-    drift[1] = new float[1][];
-    // the hidden frames predicted without, then (when one was trained) with the appearance network
-    for (int variant = 0; variant < (m.appearance == null ? 1 : 2); variant++) {
-      m.useAppearance = variant == 1;
-      int v = variant;
-      predict(m, k, (t, frame) -> {
-        ImagePlanes truth = clip.rgb(n - k + t - 1);
-        psnr[v][t - 1] = Metrics.psnr(frame.data(), truth.data());
-        ssim[v][t - 1] = Metrics.ssimLuma(frame.data(), truth.data(), m.w, m.h);
-        if (t == k) {
-          drift[v][0] = Metrics.absErrorMatte(frame.data(), truth.data(), m.w * m.h);
-        }
-      });
+    Scores constant = null, chosen = null;
+    for (double gamma : DAMPINGS) {
+      m.damp(gamma);
+      m.useAppearance = false;
+      Scores s = score(m, clip, k);
+      if (constant == null) {
+        constant = s;
+        chosen = s;
+      } else if (s.mean() > chosen.mean() && s.mean() > constant.mean() + CHOICE_GAIN_DB) {
+        chosen = s;
+      }
     }
-    double gain = m.appearance == null ? 0 : mean(psnr[1]) - mean(psnr[0]);
-    boolean helps = gain > 0.1;
-    int use = helps ? 1 : 0;
+    double damping = chosen.damping();
+    double dampingGain = chosen.mean() - constant.mean();
+    m.damp(damping);
+    double gain = 0;
+    boolean helps = false;
+    if (m.appearance != null) {
+      m.useAppearance = true;
+      Scores with = score(m, clip, k);
+      gain = with.mean() - chosen.mean();
+      helps = gain > CHOICE_GAIN_DB;
+      chosen = helps ? with : chosen;
+    }
     int safe = 0;
-    while (safe < k && psnr[use][safe] >= thresholdDb) {
+    while (safe < k && chosen.psnr()[safe] >= thresholdDb) {
       safe++;
     }
-    return new Backtest(psnr[use], ssim[use], safe, thresholdDb, drift[use][0], gain, helps, m.appearanceTraining());
+    return new Backtest(chosen.psnr(), chosen.ssim(), safe, thresholdDb, chosen.drift(), gain, helps,
+        m.appearanceTraining(), damping, dampingGain);
+  }
+
+  /** One variant of a back-test's predictions, scored against the hidden frames. */
+  private record Scores(double[] psnr, double[] ssim, float[] drift, double damping) {
+    double mean() {
+      return ShotExtender.mean(psnr);
+    }
+  }
+
+  /** Predicts the last {@code k} frames of {@code clip} with {@code m} (fitted to the ones before) and scores them. */
+  private Scores score(Model m, ClipFrames clip, int k) {
+    int n = clip.count();
+    double[] psnr = new double[k];
+    double[] ssim = new double[k];
+    float[][] drift = new float[1][];
+    predict(m, k, (t, frame) -> {
+      ImagePlanes truth = clip.rgb(n - k + t - 1);
+      psnr[t - 1] = Metrics.psnr(frame.data(), truth.data());
+      ssim[t - 1] = Metrics.ssimLuma(frame.data(), truth.data(), m.w, m.h);
+      if (t == k) {
+        drift[0] = Metrics.absErrorMatte(frame.data(), truth.data(), m.w * m.h);
+      }
+    });
+    return new Scores(psnr, ssim, drift[0], m.damping);
   }
 
   private static double mean(double[] v) {

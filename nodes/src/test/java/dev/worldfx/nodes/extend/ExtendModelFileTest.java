@@ -57,6 +57,7 @@ class ExtendModelFileTest {
     Scene scene = Scene.ball(W, H, 10, 1.2, 0.3, 8, 10, 2.5, 0.8, 0, 0.2);
     fitted = new ShotExtender(SETTINGS, () -> {}, f -> {}).fit(scene);
     fitted.useAppearance = true; // the network's path, whatever the back-test would say
+    fitted.damp(0.93); // and a damped background, to carry the damping through the file
     expected = predict(fitted, SETTINGS);
     file = dir.resolve("ball.safetensors");
     float[] alpha = new float[W * H];
@@ -97,12 +98,17 @@ class ExtendModelFileTest {
     assertEquals("16", loaded.metadata().get("bitsPerChannel"), "the caller's entries come back");
     assertEquals(0.5f, loaded.alpha()[W * H - 1]);
     assertTrue(loaded.model().useAppearance);
+    assertEquals(0.93, loaded.model().damping(), 0.0);
     assertEquals(fitted.objectPixels(), loaded.model().objectPixels());
     assertArrayEquals(fitted.cameraVelocity(), loaded.model().cameraVelocity());
     List<ImagePlanes> got = new ArrayList<>();
     loaded.predict(PREDICTED, () -> {}, f -> {}, (t, f) -> got.add(f));
     assertSameBits(expected, got);
 
+    // the damping really is used: without it the frames differ
+    loaded.model().damping = 1;
+    assertFalse(java.util.Arrays.equals(expected.getLast().data(), predict(loaded.model(), SETTINGS).getLast().data()));
+    loaded.model().damping = 0.93;
     // the network really is used: without it the frames differ
     loaded.model().useAppearance = false;
     assertFalse(java.util.Arrays.equals(expected.getLast().data(), predict(loaded.model(), SETTINGS).getLast().data()));

@@ -15,6 +15,8 @@ final class Scene implements ClipFrames {
   final boolean ball;
   final double bx, by, bvx, bvy, bax, bay, radius;
   private final float[][] canvas;
+  /** The camera's speed is multiplied by this every frame (1: a steady pan; below: the move eases out). */
+  double ease = 1;
   /** A static opaque bar in front of the ball, columns [barX0, barX1) (none when barX1 <= barX0). */
   int barX0, barX1;
   private final int cw, ch;
@@ -41,6 +43,13 @@ final class Scene implements ClipFrames {
 
   static Scene pan(int w, int h, int frames, double px, double py) {
     return new Scene(w, h, frames, px, py, false, 0, 0, 0, 0, 0, 0, 0, 3);
+  }
+
+  /** A pan easing out: (px, py) px/frame at first, the speed multiplied by {@code ease} every frame. */
+  static Scene easedPan(int w, int h, int frames, double px, double py, double ease) {
+    Scene s = pan(w, h, frames, px, py);
+    s.ease = ease;
+    return s;
   }
 
   static Scene ball(int w, int h, int frames, double px, double py, double bx, double by, double vx, double vy,
@@ -79,7 +88,8 @@ final class Scene implements ClipFrames {
   }
 
   private double offset(double pan, int t) {
-    return 8 + (pan >= 0 ? pan * t : -pan * (frames + 40 - t));
+    double travelled = ease == 1 ? t : (1 - Math.pow(ease, t)) / (1 - ease); // frames of the first speed
+    return 8 + (pan >= 0 ? pan * travelled : -pan * (frames + 40 - travelled));
   }
 
   /** Where the ball's centre is at frame t. */

@@ -206,6 +206,37 @@ class ShotExtenderTest {
   }
 
   @Test
+  void aCameraEasingOutIsDampedAndBeatsConstantVelocity() {
+    // the pan's speed falls by 5% a frame (3 px/frame at first, 0.9 by the last seen frame): constant
+    // velocity overshoots more every frame; the back-test finds the damping and the prediction keeps up
+    Scene scene = Scene.easedPan(160, 96, 40, 3.0, 0.8, 0.95);
+    int seenFrames = 24, k = 16;
+    ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, f -> {});
+    ShotExtender.Backtest bt = x.backtest(scene.visible(seenFrames), 8, 25);
+    ShotExtender.Model m = x.fit(scene.visible(seenFrames));
+    double[][] psnr = new double[2][k];
+    double[][] seen = new double[2][k];
+    for (int variant = 0; variant < 2; variant++) {
+      int v = variant;
+      m.damp(variant == 0 ? 1 : bt.damping());
+      x.predict(m, k, (t, frame) -> {
+        ImagePlanes truth = scene.rgb(seenFrames - 1 + t);
+        psnr[v][t - 1] = Metrics.psnr(frame.data(), truth.data());
+        seen[v][t - 1] = psnrOver(frame.data(), truth.data(), scene.seenRegion(seenFrames - 1 + t, seenFrames));
+      });
+    }
+    System.out.printf("pan easing out (5%%/frame): back-test damping %.2f (%+.2f dB); PSNR constant velocity %s, "
+        + "damped %s; over what the seen frames showed: %s vs %s%n", bt.damping(), bt.dampingGainDb(),
+        rounded(psnr[0]), rounded(psnr[1]), rounded(seen[0]), rounded(seen[1]));
+    assertTrue(bt.damping() < 1 && bt.dampingGainDb() > ShotExtender.CHOICE_GAIN_DB, "damping " + bt.damping());
+    assertTrue(seen[1][7] > seen[0][7] + 3 && seen[1][15] > seen[0][15] + 3,
+        "horizon 8: " + seen[1][7] + " vs " + seen[0][7] + ", 16: " + seen[1][15] + " vs " + seen[0][15]);
+    // a steady pan keeps constant velocity
+    ShotExtender.Backtest steady = x.backtest(Scene.pan(160, 96, 24, 2.2, 0.6), 8, 25);
+    assertEquals(1.0, steady.damping(), 0.0, "a steady pan is not damped");
+  }
+
+  @Test
   void periodicTextureDoesNotFoolTheLongBaselines() {
     // stripes 14 px apart moving 1.5 px/frame to the left: 4 and 8 frames back the content is 6 and 12 px
     // away, and a stripe -8 or -2 px away matches as well; the velocity must still be 1.5
