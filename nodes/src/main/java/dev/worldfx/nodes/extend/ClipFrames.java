@@ -13,6 +13,29 @@ public interface ClipFrames {
   /** RGB of frame i as [3,H,W] float planes; HDR values as they are. */
   ImagePlanes rgb(int i);
 
+  /** Frames already in memory (at least one, all one size). */
+  static ClipFrames of(java.util.List<ImagePlanes> frames) {
+    java.util.List<ImagePlanes> all = java.util.List.copyOf(frames);
+    ImagePlanes first = all.getFirst();
+    return new ClipFrames() {
+      public int count() {
+        return all.size();
+      }
+
+      public int width() {
+        return first.width();
+      }
+
+      public int height() {
+        return first.height();
+      }
+
+      public ImagePlanes rgb(int i) {
+        return all.get(i);
+      }
+    };
+  }
+
   /** The first {@code n} frames of this clip. */
   default ClipFrames head(int n) {
     ClipFrames all = this;

@@ -185,11 +185,9 @@ public final class ExtendShotNode implements Node {
    * {@link #DRIFT_MATTE} its drift matte, -1 the solve itself (its lock, a model file's solveKey).
    */
   private static IntFunction<CacheKey> keys(RenderContext ctx, int first, int last, boolean forward) {
-    ParamValues p = ctx.params();
-    boolean finalQuality = p.getChoice(ExtendShotParams.QUALITY.name()) == 1;
-    int seed = p.getInt(ExtendShotParams.SEED.name());
-    int toAdd = p.getInt(ExtendShotParams.FRAMES_TO_ADD.name());
-    int backtest = p.getInt(ExtendShotParams.BACKTEST_FRAMES.name());
+    SolveParams p = SolveParams.of(ctx.params());
+    boolean finalQuality = p.finalQuality();
+    int seed = p.seed(), toAdd = p.toAdd(), backtest = p.backtest();
     Shot shot = ctx.shot();
     int keyFrom = forward ? Math.max(first, last - KEY_FRAMES + 1) : first;
     int keyTo = forward ? last : Math.min(last, first + KEY_FRAMES - 1);
@@ -208,6 +206,14 @@ public final class ExtendShotNode implements Node {
       }
       return k.build();
     };
+  }
+
+  /** The parameters a side's solve depends on. */
+  private record SolveParams(boolean finalQuality, int seed, int toAdd, int backtest) {
+    static SolveParams of(ParamValues p) {
+      return new SolveParams(p.getChoice(ExtendShotParams.QUALITY.name()) == 1, p.getInt(ExtendShotParams.SEED.name()),
+          p.getInt(ExtendShotParams.FRAMES_TO_ADD.name()), p.getInt(ExtendShotParams.BACKTEST_FRAMES.name()));
+    }
   }
 
   /** The "horizon" of a side's back-test drift matte in {@link #keys}. */
@@ -230,7 +236,7 @@ public final class ExtendShotNode implements Node {
     }
     IntFunction<CacheKey> key = keys(ctx, first, last, forward);
     SequenceCache store = cache.get();
-    try {
+    return failingAs(store, "the back-test", () -> {
       Optional<ImagePlanes> stored = PlanesRecord.read(store, key.apply(DRIFT_MATTE));
       if (stored.isPresent()) {
         return stored.get();
@@ -241,13 +247,20 @@ public final class ExtendShotNode implements Node {
         return stored.get();
       }
       return store.withSolveLock(key.apply(-1), () -> {
-        ShotExtender.Settings settings = new ShotExtender.Settings(
-            ctx.params().getChoice(ExtendShotParams.QUALITY.name()) == 1, ctx.params().getInt(ExtendShotParams.SEED.name()));
+        SolveParams p = SolveParams.of(ctx.params());
+        ShotExtender.Settings settings = new ShotExtender.Settings(p.finalQuality(), p.seed());
         ClipFrames clip = new SourceFrames(ctx.shot(), first, last, near.bounds());
         ShotExtender.Backtest bt = new ShotExtender(settings, ctx::checkAbort, ctx::progress)
             .backtest(forward ? clip : clip.reversed(), backtest, SAFE_PSNR_DB);
         return storeDriftMatte(store, key, bt, near.bounds());
       });
+    });
+  }
+
+  /** A step of a render that uses the sequence cache, its failures as the node's: the cache's, an abort, or {@code what}'s. */
+  private static <T> T failingAs(SequenceCache store, String what, java.util.concurrent.Callable<T> step) {
+    try {
+      return step.call();
     } catch (RuntimeException e) {
       throw e;
     } catch (IOException e) {
@@ -256,7 +269,7 @@ public final class ExtendShotNode implements Node {
       Thread.currentThread().interrupt();
       throw new RenderAbortedException();
     } catch (Exception e) {
-      throw new NodeException("ExtendShot: the back-test failed: " + e, e);
+      throw new NodeException("ExtendShot: " + what + " failed: " + e, e);
     }
   }
 
@@ -270,11 +283,9 @@ public final class ExtendShotNode implements Node {
   /** The added frame at {@code horizon} on one side: from the cache, or solved with the whole side. */
   private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, FrameView near) {
     RectI bounds = near.bounds();
-    ParamValues p = ctx.params();
-    boolean finalQuality = p.getChoice(ExtendShotParams.QUALITY.name()) == 1;
-    int seed = p.getInt(ExtendShotParams.SEED.name());
-    int toAdd = p.getInt(ExtendShotParams.FRAMES_TO_ADD.name());
-    int backtest = p.getInt(ExtendShotParams.BACKTEST_FRAMES.name());
+    SolveParams p = SolveParams.of(ctx.params());
+    boolean finalQuality = p.finalQuality();
+    int seed = p.seed(), toAdd = p.toAdd(), backtest = p.backtest();
     Shot shot = ctx.shot();
     IntFunction<CacheKey> key = keys(ctx, first, last, forward);
     SequenceCache store = cache.get();
@@ -283,7 +294,7 @@ public final class ExtendShotNode implements Node {
         new ExtendModelFile.Source(forward, first, last, Math.max(1, toAdd)), near);
     ModelSource refitted = () -> refit(ctx, store, key.apply(0), settings, new SourceFrames(shot, first, last, bounds),
         forward, backtest);
-    try {
+    return failingAs(store, "the solve", () -> {
       Optional<ImagePlanes> hit = PlanesRecord.read(store, key.apply(horizon));
       if (hit.isPresent()) {
         SolveStatus.cacheHit(ctx);
@@ -372,16 +383,7 @@ public final class ExtendShotNode implements Node {
           return mine[0];
         });
       });
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new NodeException("ExtendShot: the sequence cache at " + store.root() + " failed: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RenderAbortedException();
-    } catch (Exception e) {
-      throw new NodeException("ExtendShot: the solve failed: " + e, e);
-    }
+    });
   }
 
   static String summary(ShotExtender.Backtest bt, int toAdd) {

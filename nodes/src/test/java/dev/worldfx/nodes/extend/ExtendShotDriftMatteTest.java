@@ -79,24 +79,7 @@ class ExtendShotDriftMatteTest {
 
   /** The source frames as the node reads them, as clip frames. */
   private ClipFrames clip() {
-    List<ImagePlanes> frames = src.stream().map(f -> ImagePlanes.rgbOf(f, B)).toList();
-    return new ClipFrames() {
-      public int count() {
-        return N;
-      }
-
-      public int width() {
-        return W;
-      }
-
-      public int height() {
-        return H;
-      }
-
-      public ImagePlanes rgb(int i) {
-        return frames.get(i);
-      }
-    };
+    return ClipFrames.of(src.stream().map(f -> ImagePlanes.rgbOf(f, B)).toList());
   }
 
   private static void assertMatte(float[] expected, FrameView out, String side) {

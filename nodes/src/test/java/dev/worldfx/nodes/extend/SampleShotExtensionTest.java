@@ -30,23 +30,7 @@ class SampleShotExtensionTest {
       SampleShot shot = new SampleShot(arena, W, H, SEEN + ADDED, SEEN);
       shot.frames.forEach(f -> all.add(ImagePlanes.rgbOf(f, new RectI(0, 0, W, H))));
     }
-    ClipFrames seen = new ClipFrames() {
-      public int count() {
-        return SEEN;
-      }
-
-      public int width() {
-        return W;
-      }
-
-      public int height() {
-        return H;
-      }
-
-      public ImagePlanes rgb(int i) {
-        return all.get(i);
-      }
-    };
+    ClipFrames seen = ClipFrames.of(all.subList(0, SEEN));
     ShotExtender x = new ShotExtender(new ShotExtender.Settings(false, 0), () -> {}, f -> {});
     List<ImagePlanes> predicted = new ArrayList<>();
     x.predict(x.fit(seen), ADDED, (t, f) -> predicted.add(f));
