@@ -237,6 +237,43 @@ class ShotExtenderTest {
   }
 
   @Test
+  void theSharpSamplerKeepsDetailWithoutRinging() {
+    int w = 64, h = 8, plane = w * h;
+    // a fine sinusoid (period 5 px) moved by fractions of a pixel: bilinear weights blur it, the sharp sampler much less
+    float[] wave = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      wave[p] = (float) (0.5 + 0.4 * Math.sin(2 * Math.PI * (p % w) / 5));
+    }
+    double errBilinear = 0, errSharp = 0;
+    float[] o = new float[1];
+    for (double x = 10; x < 50; x += 0.37) {
+      double exact = 0.5 + 0.4 * Math.sin(2 * Math.PI * x / 5);
+      ShotExtender.bilinear(wave, w, h, x, 3, o, 0, 1);
+      errBilinear += (o[0] - exact) * (o[0] - exact);
+      ShotExtender.sharp(wave, w, h, x, 3, o, 0, 1);
+      errSharp += (o[0] - exact) * (o[0] - exact);
+    }
+    assertTrue(errSharp < errBilinear / 4, "sharp " + errSharp + " vs bilinear " + errBilinear);
+    // on a pixel it is the pixel; a flat image stays flat
+    ShotExtender.sharp(wave, w, h, 17, 3, o, 0, 1);
+    assertEquals(wave[3 * w + 17], o[0], 0f);
+    float[] flat = new float[plane];
+    java.util.Arrays.fill(flat, 0.25f);
+    ShotExtender.sharp(flat, w, h, 20.6, 4.3, o, 0, 1);
+    assertEquals(0.25f, o[0], 1e-6f);
+    // next to an HDR highlight (100 beside 0) nothing overshoots: no value below 0 or above the pixels around it
+    float[] edge = new float[plane];
+    for (int p = 0; p < plane; p++) {
+      edge[p] = p % w >= 32 ? 100f : 0f;
+    }
+    for (double x = 26; x < 38; x += 0.13) {
+      ShotExtender.sharp(edge, w, h, x, 2.5, o, 0, 1);
+      double lo = x < 31 ? 0 : x >= 32 ? 100 : 0, hi = x < 31 ? 0 : 100;
+      assertTrue(o[0] >= lo && o[0] <= hi, "at x " + x + ": " + o[0]);
+    }
+  }
+
+  @Test
   void periodicTextureDoesNotFoolTheLongBaselines() {
     // stripes 14 px apart moving 1.5 px/frame to the left: 4 and 8 frames back the content is 6 and 12 px
     // away, and a stripe -8 or -2 px away matches as well; the velocity must still be 1.5
