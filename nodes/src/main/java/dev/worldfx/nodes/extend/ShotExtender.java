@@ -561,9 +561,10 @@ public final class ShotExtender {
   static ImagePlanes extrapolate(ImagePlanes frame, float[] f, int w, int h) {
     int plane = w * h;
     float[] out = new float[3 * plane];
+    double[] taps = new double[SHARP_SCRATCH];
     for (int p = 0; p < plane; p++) {
       sharp(frame.data(), w, h, Math.clamp(p % w + f[p], 0, w - 1), Math.clamp(p / w + f[plane + p], 0, h - 1), out, p,
-          plane); // as the prediction samples the last frame
+          plane, taps); // as the prediction samples the last frame
     }
     return new ImagePlanes(3, h, w, out);
   }
@@ -1055,6 +1056,7 @@ public final class ShotExtender {
     Affine toLast = Affine.IDENTITY;
     for (int t = 1; t <= frames; t++) {
       abortPoll.run();
+      double[] taps = new double[SHARP_SCRATCH];
       Affine stepNow = m.step.toward(Math.pow(m.damping, t)); // the camera's step into frame L+t, damped
       float travelled = (float) m.travelled(t);
       toLast = toLast.after(stepNow); // frame L+t -> frame L
@@ -1065,7 +1067,7 @@ public final class ShotExtender {
         // background seen in the last frame: moved along its own flow (constant velocity per pixel),
         // one interpolation from the real last frame
         if (lastFrameSample(m, p % w + travelled * m.bgFlow[p], p / w + travelled * m.bgFlow[plane + p], out, p,
-            plane)) {
+            plane, taps)) {
           continue;
         }
         // otherwise the memory, through the camera model
@@ -1097,7 +1099,7 @@ public final class ShotExtender {
     }
   }
 
-  private static boolean lastFrameSample(Model m, double x, double y, float[] out, int p, int plane) {
+  private static boolean lastFrameSample(Model m, double x, double y, float[] out, int p, int plane, double[] taps) {
     if (x < 0 || y < 0 || x > m.w - 1 || y > m.h - 1) {
       return false;
     }
@@ -1107,7 +1109,7 @@ public final class ShotExtender {
     if (o[y0 * m.w + x0] || o[y0 * m.w + x1] || o[y1 * m.w + x0] || o[y1 * m.w + x1]) {
       return false;
     }
-    sharp(m.last.data(), m.w, m.h, x, y, out, p, plane);
+    sharp(m.last.data(), m.w, m.h, x, y, out, p, plane, taps);
     return true;
   }
 
@@ -1352,23 +1354,34 @@ public final class ShotExtender {
    * -0.09 at 16 (further out, blur hides misalignment). The photo pan (whole-pixel motion) is unchanged.
    */
   static void sharp(float[] planes, int w, int h, double x, double y, float[] out, int at, int outPlane) {
+    sharp(planes, w, h, x, y, out, at, outPlane, new double[SHARP_SCRATCH]);
+  }
+
+  /** Scratch doubles {@link #sharp} needs (weights and tap positions of both axes). */
+  static final int SHARP_SCRATCH = 8 * LANCZOS_A;
+  private static final double[] SIN_THIRDS = new double[2 * LANCZOS_A], COS_THIRDS = new double[2 * LANCZOS_A];
+
+  static {
+    for (int i = 0; i < 2 * LANCZOS_A; i++) {
+      int o = i - LANCZOS_A + 1;
+      SIN_THIRDS[i] = Math.sin(Math.PI * o / LANCZOS_A);
+      COS_THIRDS[i] = Math.cos(Math.PI * o / LANCZOS_A);
+    }
+  }
+
+  /** As above with {@code taps} ({@link #SHARP_SCRATCH} doubles) as scratch, so a loop allocates nothing. */
+  static void sharp(float[] planes, int w, int h, double x, double y, float[] out, int at, int outPlane, double[] taps) {
     int x0 = (int) Math.floor(x), y0 = (int) Math.floor(y);
     double fx = x - x0, fy = y - y0;
     if (fx == 0 && fy == 0) { // on a pixel: the pixel itself
       bilinear(planes, w, h, x, y, out, at, outPlane);
       return;
     }
-    double[] wx = new double[2 * LANCZOS_A], wy = new double[2 * LANCZOS_A];
-    int[] ix = new int[2 * LANCZOS_A], iy = new int[2 * LANCZOS_A];
-    double sx = 0, sy = 0;
-    for (int i = 0; i < 2 * LANCZOS_A; i++) {
-      int o = i - LANCZOS_A + 1; // taps x0-2 .. x0+3
-      wx[i] = lanczos(o - fx);
-      wy[i] = lanczos(o - fy);
-      sx += wx[i];
-      sy += wy[i];
-      ix[i] = Math.clamp(x0 + o, 0, w - 1);
-      iy[i] = Math.clamp(y0 + o, 0, h - 1);
+    int n = 2 * LANCZOS_A; // taps[0..n) x weights, [n..2n) y weights, [2n..3n) x columns, [3n..4n) y rows
+    double sx = weights(fx, taps, 0), sy = weights(fy, taps, n);
+    for (int i = 0; i < n; i++) {
+      taps[2 * n + i] = Math.clamp(x0 + i - LANCZOS_A + 1, 0, w - 1);
+      taps[3 * n + i] = Math.clamp(y0 + i - LANCZOS_A + 1, 0, h - 1) * w;
     }
     int plane = w * h;
     int channels = planes.length / plane;
@@ -1376,13 +1389,13 @@ public final class ShotExtender {
     for (int c = 0; c < channels; c++) {
       int b = c * plane;
       double v = 0;
-      for (int j = 0; j < 2 * LANCZOS_A; j++) {
-        int row = b + iy[j] * w;
+      for (int j = 0; j < n; j++) {
+        int row = b + (int) taps[3 * n + j];
         double r = 0;
-        for (int i = 0; i < 2 * LANCZOS_A; i++) {
-          r += wx[i] * planes[row + ix[i]];
+        for (int i = 0; i < n; i++) {
+          r += taps[i] * planes[row + (int) taps[2 * n + i]];
         }
-        v += wy[j] * r;
+        v += taps[n + j] * r;
       }
       v /= sx * sy;
       float p00 = planes[b + y0 * w + x0], p01 = planes[b + y0 * w + x1];
@@ -1393,15 +1406,31 @@ public final class ShotExtender {
     }
   }
 
-  private static double lanczos(double t) {
-    if (t == 0) {
+  /**
+   * The Lanczos-3 weights of the taps at offsets -2..3 from a sample {@code f} (0..1) past a pixel,
+   * into {@code into[from..from+6)}; returns their sum. With t = o - f: sin(pi t) = (-1)^(o+1) sin(pi f)
+   * and sin(pi t / 3) by angle addition, so three sines and cosines serve all six taps.
+   */
+  private static double weights(double f, double[] into, int from) {
+    if (f == 0) {
+      for (int i = 0; i < 2 * LANCZOS_A; i++) {
+        into[from + i] = i == LANCZOS_A - 1 ? 1 : 0;
+      }
       return 1;
     }
-    if (Math.abs(t) >= LANCZOS_A) {
-      return 0;
+    double sinPf = Math.sin(Math.PI * f);
+    double s3 = Math.sin(Math.PI * f / LANCZOS_A), c3 = Math.cos(Math.PI * f / LANCZOS_A);
+    double sum = 0;
+    for (int i = 0; i < 2 * LANCZOS_A; i++) {
+      int o = i - LANCZOS_A + 1;
+      double t = o - f;
+      double sinPt = (o % 2 == 0 ? -1 : 1) * sinPf; // sin(pi (o - f)) = (-1)^(o+1) sin(pi f)
+      double sinPt3 = SIN_THIRDS[i] * c3 - COS_THIRDS[i] * s3; // sin(pi (o - f) / 3)
+      double wgt = LANCZOS_A * sinPt * sinPt3 / (Math.PI * Math.PI * t * t);
+      into[from + i] = wgt;
+      sum += wgt;
     }
-    double pt = Math.PI * t;
-    return LANCZOS_A * Math.sin(pt) * Math.sin(pt / LANCZOS_A) / (pt * pt);
+    return sum;
   }
 
   static void bilinear(float[] planes, int w, int h, double x, double y, float[] out, int at, int outPlane) {
