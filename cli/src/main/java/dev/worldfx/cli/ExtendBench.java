@@ -101,7 +101,10 @@ final class ExtendBench {
       ShotExtender.Backtest bt = x.backtest(clip, BACKTEST, 25);
       long t1 = System.nanoTime();
       double[] sink = {0};
-      x.predict(x.fit(clip), add, (t, f) -> sink[0] += f.data()[0]);
+      ShotExtender.Model model = x.fit(clip);
+      model.useAppearance = bt.appearanceHelps(); // as extend does: the back-test's choices
+      model.settle(bt.damping());
+      x.predict(model, add, (t, f) -> sink[0] += f.data()[0]);
       long t2 = System.nanoTime();
       double vmhwm = InpaintBench.vmHwmBytes() / (double) (1 << 20);
       heap.stop();

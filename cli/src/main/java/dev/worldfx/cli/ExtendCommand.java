@@ -281,7 +281,7 @@ final class ExtendCommand extends WorkCommand implements Callable<Integer> {
           job::loss).sharing(pairs).fit(shot);
     }
     model.useAppearance = bt != null && bt.appearanceHelps();
-    model.damp(bt != null ? bt.damping() : 1);
+    model.settle(bt != null ? bt.damping() : 1);
     if (bt != null && bt.damping() < 1) {
       console.message("extend", String.format(Locale.ROOT, "the camera's move is easing out: its speed is damped to "
           + "%.2f per frame (back-test %+.2f dB over constant velocity)", bt.damping(), bt.dampingGainDb()));

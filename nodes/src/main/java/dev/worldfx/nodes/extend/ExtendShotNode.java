@@ -354,7 +354,7 @@ public final class ExtendShotNode implements Node {
           span[1] = 0.7;
           ShotExtender.Model model = extender.fit(side);
           model.useAppearance = useAppearance;
-          model.damp(damping);
+          model.settle(damping);
           modelFile.save(summary, () -> model);
           ImagePlanes[] mine = new ImagePlanes[1];
           IOException[] failed = new IOException[1];
@@ -466,7 +466,7 @@ public final class ExtendShotNode implements Node {
     }
     ShotExtender.Model model = extender.fit(side);
     model.useAppearance = useAppearance;
-    model.damp(damping);
+    model.settle(damping);
     return model;
   }
 

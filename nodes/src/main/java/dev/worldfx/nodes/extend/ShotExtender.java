@@ -124,7 +124,7 @@ public final class ShotExtender {
     public boolean useAppearance;
     /** The background's speed is multiplied by this every frame (1 = constant velocity); see {@link #damp}. */
     double damping = 1;
-    /** The background velocity fitted again for another damping (null: a model read from a file). */
+    /** The background velocity fitted again for another damping (null: settled, or a model read from a file). */
     java.util.function.DoubleFunction<float[]> velocityFor;
 
     Model(int w, int h, int margin, Affine step, float[] canvas, boolean[] seen, float[][] objects,
@@ -156,7 +156,7 @@ public final class ShotExtender {
      * faster in the frames the velocity is measured over). The back-test chooses it
      * ({@link Backtest#damping}); 1 is constant velocity.
      */
-    public void damp(double gamma) {
+    void damp(double gamma) {
       if (!(gamma > 0 && gamma <= 1)) {
         throw new IllegalArgumentException("damping must be in (0, 1], not " + gamma);
       }
@@ -164,10 +164,19 @@ public final class ShotExtender {
         return;
       }
       if (velocityFor == null) {
-        throw new IllegalStateException("this model's velocity cannot be fitted again (read from a file)");
+        throw new IllegalStateException("this model's velocity cannot be fitted again (settled, or read from a file)");
       }
       bgFlow = velocityFor.apply(gamma);
       damping = gamma;
+    }
+
+    /**
+     * Damps the background's motion by {@code gamma} ({@link #damp}) for good: what was kept to fit the
+     * velocity again for another damping (the flows over every baseline, 24 bytes a pixel) is let go.
+     */
+    public void settle(double gamma) {
+      damp(gamma);
+      velocityFor = null;
     }
 
     /** The background's damping per frame (1 = none). */
@@ -1054,9 +1063,9 @@ public final class ShotExtender {
         settings.finalQuality() ? PatchMatchInpainter.Quality.FINAL : PatchMatchInpainter.Quality.DRAFT));
     float[] previous = m.last.data();
     Affine toLast = Affine.IDENTITY;
+    double[] taps = new double[SHARP_SCRATCH];
     for (int t = 1; t <= frames; t++) {
       abortPoll.run();
-      double[] taps = new double[SHARP_SCRATCH];
       Affine stepNow = m.step.toward(Math.pow(m.damping, t)); // the camera's step into frame L+t, damped
       float travelled = (float) m.travelled(t);
       toLast = toLast.after(stepNow); // frame L+t -> frame L
