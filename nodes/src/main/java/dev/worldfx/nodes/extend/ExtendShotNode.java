@@ -147,8 +147,11 @@ public final class ExtendShotNode implements Node {
     int nearest = forward ? last : first;
     FrameView near = Inputs.source(ctx, nearest, out);
     boolean matte = ctx.params().getChoice(ExtendShotParams.OUTPUT.name()) == ExtendShotParams.OUTPUT_DRIFT_MATTE;
-    ImagePlanes image = SolveStatus.tracked(ctx, () -> matte ? driftMatte(ctx, first, last, forward, near)
-        : predicted(ctx, first, last, forward, horizon, near));
+    ImagePlanes image = SolveStatus.tracked(ctx, () -> {
+      IntFunction<CacheKey> key = keys(ctx, first, last, forward); // the source frames' digests: once a render
+      return matte ? driftMatte(ctx, key, first, last, forward, near)
+          : predicted(ctx, key, first, last, forward, horizon, near);
+    });
     RectI window = ctx.renderWindow();
     RectI b = near.bounds();
     int w = b.width(), plane = w * b.height();
@@ -224,7 +227,8 @@ public final class ExtendShotNode implements Node {
    * horizon): from the cache, else from the side's solve (which stores it), else, when the frames came
    * from the cache without it, from the back-test run again alone.
    */
-  private ImagePlanes driftMatte(RenderContext ctx, int first, int last, boolean forward, FrameView near) {
+  private ImagePlanes driftMatte(RenderContext ctx, IntFunction<CacheKey> key, int first, int last, boolean forward,
+                                 FrameView near) {
     int backtest = ctx.params().getInt(ExtendShotParams.BACKTEST_FRAMES.name());
     int frames = last - first + 1;
     if (backtest == 0) {
@@ -234,14 +238,13 @@ public final class ExtendShotNode implements Node {
       throw new NodeException("ExtendShot: Output Back-test drift matte needs the back-test, and a back-test of "
           + backtest + " frames needs a shot of at least " + (backtest + 2) + "; this one has " + frames);
     }
-    IntFunction<CacheKey> key = keys(ctx, first, last, forward);
     SequenceCache store = cache.get();
     return failingAs(store, "the back-test", () -> {
       Optional<ImagePlanes> stored = PlanesRecord.read(store, key.apply(DRIFT_MATTE));
       if (stored.isPresent()) {
         return stored.get();
       }
-      predicted(ctx, first, last, forward, 1, near); // a solve stores the matte with the frames
+      predicted(ctx, key, first, last, forward, 1, near); // a solve stores the matte with the frames
       stored = PlanesRecord.read(store, key.apply(DRIFT_MATTE));
       if (stored.isPresent()) {
         return stored.get();
@@ -280,14 +283,17 @@ public final class ExtendShotNode implements Node {
     return matte;
   }
 
-  /** The added frame at {@code horizon} on one side: from the cache, or solved with the whole side. */
-  private ImagePlanes predicted(RenderContext ctx, int first, int last, boolean forward, int horizon, FrameView near) {
+  /**
+   * The added frame at {@code horizon} on one side: from the cache, or solved with the whole side;
+   * {@code key} is that side's {@link #keys}.
+   */
+  private ImagePlanes predicted(RenderContext ctx, IntFunction<CacheKey> key, int first, int last, boolean forward,
+                                int horizon, FrameView near) {
     RectI bounds = near.bounds();
     SolveParams p = SolveParams.of(ctx.params());
     boolean finalQuality = p.finalQuality();
     int seed = p.seed(), toAdd = p.toAdd(), backtest = p.backtest();
     Shot shot = ctx.shot();
-    IntFunction<CacheKey> key = keys(ctx, first, last, forward);
     SequenceCache store = cache.get();
     ShotExtender.Settings settings = new ShotExtender.Settings(finalQuality, seed);
     ModelFile modelFile = new ModelFile(ctx, store, key.apply(-1), settings,
